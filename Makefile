@@ -1,0 +1,76 @@
+# hdfsd: Apache Hadoop's HDFS daemons in Go. `make run` and `make test` are
+# all a fresh Debian machine needs (see README.md).
+
+GO           ?= go
+BIN          := bin/hdfsd
+TOOLS        := $(CURDIR)/.tools/bin
+STOCK_HDFS   := $(TOOLS)/hdfs
+SHARED       ?= $(CURDIR)/../shared
+SCHEMA_CHECK := $(SHARED)/tools/wire-schema-check/check
+FUZZTIME     ?= 20s
+BENCHTIME    ?= 1s
+TEST_TIMEOUT ?= 18m
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests use: protoc, and the older stock Go HDFS CLI.
+DEBS         := protobuf-compiler hdfs-cli
+
+.PHONY: all build run test test-go schema-check protos bench fuzz lint deps tools clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/hdfsd
+
+run: build
+	$(BIN) minicluster
+
+test: deps tools lint schema-check test-go
+
+test-go: build
+	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+
+schema-check:
+	$(SCHEMA_CHECK) -scope all protos
+
+# Regenerate the Go code from protos/*.proto (protoc-gen-go is pinned in go.mod).
+protos:
+	rm -f protos/*/*.pb.go
+	protoc --plugin=protoc-gen-go=$$($(GO) tool -n protoc-gen-go) \
+		--go_out=. --go_opt=module=github.com/hdfsd/hdfsd \
+		-Iprotos $$(cd protos && ls *.proto)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+# A short campaign: every Fuzz target in the module for FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+lint:
+	@bad=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go' | grep -v '\.pb\.go$$')); \
+	  if [ -n "$$bad" ]; then echo "gofmt would change:"; echo "$$bad"; exit 1; fi
+	$(GO) vet ./...
+
+# System packages the tests need (Debian; as root, or with sudo).
+deps:
+	@missing=""; \
+	  command -v protoc >/dev/null || missing="$$missing protobuf-compiler"; \
+	  [ -x /usr/bin/hdfs ] || missing="$$missing hdfs-cli"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
+	  fi
+
+# The stock Go client CLI, pinned, from the Go module proxy.
+tools: $(STOCK_HDFS)
+
+$(STOCK_HDFS):
+	GOBIN=$(TOOLS) $(GO) install github.com/colinmarc/hdfs/v2/cmd/hdfs@v2.4.0
+
+clean:
+	rm -rf bin .tools

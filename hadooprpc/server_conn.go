@@ -1,0 +1,279 @@
+package hadooprpc
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Reasons a connection ends without a protocol fault.
+var (
+	errIdle     = errors.New("hadooprpc: connection idle")
+	errDraining = errors.New("hadooprpc: server shutting down")
+)
+
+// closeError ends a connection after the server answered (or, where Hadoop
+// does not answer, without an answer) some bad input. Its text is the one
+// log line the server writes.
+type closeError struct{ msg string }
+
+func (e *closeError) Error() string { return e.msg }
+
+func closeErrorf(format string, args ...any) error {
+	return &closeError{msg: fmt.Sprintf("hadooprpc: "+format, args...)}
+}
+
+// conn is one client connection. Its reader goroutine (serve) owns the
+// setup state and the read side; one writer goroutine owns the write side;
+// each call runs in a goroutine of its own and hands its answer to the
+// writer through out.
+type conn struct {
+	srv    *Server
+	nc     net.Conn
+	br     *bufio.Reader
+	remote net.Addr
+	ctx    context.Context // cancelled when the connection closes
+	cancel context.CancelFunc
+
+	out        chan []byte   // frames for the writer; closed after the last sender is done
+	writerDone chan struct{} // closed when the writer has exited
+	slots      chan struct{} // per-connection in-flight bound
+	calls      sync.WaitGroup
+	inflight   atomic.Int32
+	lastActive atomic.Int64 // unix nanoseconds of the last frame read or call finished
+	draining   atomic.Bool
+	aborted    atomic.Bool
+
+	saslMu sync.Mutex // serializes Wrap/Unwrap on the SASL session
+	wrap   atomic.Bool
+
+	setup setupState // owned by the reader goroutine
+}
+
+func newConn(s *Server, nc net.Conn) *conn {
+	c := &conn{
+		srv:        s,
+		nc:         nc,
+		br:         bufio.NewReaderSize(nc, 64<<10),
+		remote:     nc.RemoteAddr(),
+		out:        make(chan []byte, s.cfg.MaxInFlightPerConn+8),
+		writerDone: make(chan struct{}),
+		slots:      make(chan struct{}, s.cfg.MaxInFlightPerConn),
+	}
+	c.ctx, c.cancel = context.WithCancel(s.base)
+	c.lastActive.Store(time.Now().UnixNano())
+	return c
+}
+
+// serve runs the connection to its end and releases everything it holds.
+func (c *conn) serve() {
+	go c.writeLoop()
+	if c.srv.cfg.IdleTimeout > 0 {
+		c.nc.SetReadDeadline(time.Now().Add(c.srv.cfg.IdleTimeout))
+	}
+	err := c.readLoop()
+	if !errors.Is(err, errDraining) {
+		c.cancel() // the client is gone or misbehaved: stop its calls
+	}
+	c.calls.Wait()
+	close(c.out)
+	<-c.writerDone
+	var ce *closeError
+	if errors.As(err, &ce) {
+		c.srv.log.Warn("hadooprpc: closing connection after bad input", "remote", addrString(c.remote), "reason", ce.msg)
+		c.linger()
+	} else {
+		c.srv.log.Debug("hadooprpc: connection closed", "remote", addrString(c.remote), "reason", err)
+	}
+	c.nc.Close()
+	c.cancel()
+}
+
+// linger half-closes the connection and discards what the client still
+// sends for a moment, so that the answer just written is not lost to a TCP
+// reset caused by unread input.
+func (c *conn) linger() {
+	cw, ok := c.nc.(interface{ CloseWrite() error })
+	if !ok || c.aborted.Load() {
+		return
+	}
+	cw.CloseWrite()
+	c.nc.SetReadDeadline(time.Now().Add(time.Second))
+	io.Copy(io.Discard, io.LimitReader(c.nc, 1<<20))
+}
+
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
+
+// drain stops the reader at the next frame boundary; calls in flight finish.
+func (c *conn) drain() {
+	c.draining.Store(true)
+	c.nc.SetReadDeadline(time.Now())
+}
+
+// abort closes the connection at once and cancels its calls.
+func (c *conn) abort() {
+	c.aborted.Store(true)
+	c.draining.Store(true)
+	c.cancel()
+	c.nc.Close()
+}
+
+func (c *conn) readLoop() error {
+	if err := c.readPreamble(); err != nil {
+		return err
+	}
+	var buf []byte
+	for {
+		if c.draining.Load() {
+			return errDraining
+		}
+		frame, err := c.readFrame(buf)
+		if err != nil {
+			return err
+		}
+		c.lastActive.Store(time.Now().UnixNano())
+		if err := c.processFrame(frame); err != nil {
+			return err
+		}
+		if cap(frame) <= 1<<20 {
+			buf = frame[:0] // requests are decoded into copies; keep the buffer
+		} else {
+			buf = nil
+		}
+	}
+}
+
+// readFrame reads a 4-byte length and that many bytes, checking the length
+// as Server.checkDataLength does (Hadoop closes without an answer).
+func (c *conn) readFrame(buf []byte) ([]byte, error) {
+	var hdr [4]byte
+	if err := c.readFull(hdr[:]); err != nil {
+		return nil, err
+	}
+	n := int32(binary.BigEndian.Uint32(hdr[:]))
+	if n < 0 {
+		return nil, closeErrorf("Unexpected data length %d!! from %s", n, hostOf(c.remote))
+	}
+	if int(n) > c.srv.cfg.MaxDataLength {
+		return nil, closeErrorf("Requested data length %d is longer than maximum configured RPC length %d.  RPC came from %s",
+			n, c.srv.cfg.MaxDataLength, hostOf(c.remote))
+	}
+	if cap(buf) < int(n) {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if err := c.readFull(buf); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return buf, nil
+}
+
+func hostOf(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.IP.String()
+	}
+	return addrString(a)
+}
+
+// readFull fills b. A read deadline that passes while the connection has
+// calls in flight, or has been active lately, is moved on; otherwise the
+// connection is idle (or draining) and readFull gives up.
+func (c *conn) readFull(b []byte) error {
+	for n := 0; n < len(b); {
+		k, err := c.br.Read(b[n:])
+		n += k
+		if err == nil || n == len(b) {
+			continue
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			if werr := c.keepWaiting(); werr != nil {
+				return werr
+			}
+			continue
+		}
+		if errors.Is(err, io.EOF) && n > 0 {
+			return io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	return nil
+}
+
+// keepWaiting decides what a passed read deadline means: nil to go on
+// reading (with a new deadline), errDraining or errIdle to stop.
+func (c *conn) keepWaiting() error {
+	if c.draining.Load() {
+		return errDraining
+	}
+	idle := c.srv.cfg.IdleTimeout
+	now := time.Now()
+	next := time.Time{}
+	switch {
+	case idle <= 0:
+	case c.inflight.Load() > 0:
+		next = now.Add(idle)
+	default:
+		last := time.Unix(0, c.lastActive.Load())
+		if now.Sub(last) >= idle {
+			return errIdle
+		}
+		next = last.Add(idle)
+	}
+	c.nc.SetReadDeadline(next)
+	if c.draining.Load() { // Shutdown may have set its deadline just before ours
+		return errDraining
+	}
+	return nil
+}
+
+// send hands a complete response frame to the writer, SASL-wrapping it when
+// the connection negotiated integrity or privacy.
+func (c *conn) send(frame []byte) {
+	if c.wrap.Load() {
+		frame = c.wrapFrame(frame)
+		if frame == nil {
+			return
+		}
+	}
+	c.out <- frame
+}
+
+// writeLoop owns the write side: it writes frames in order, batching those
+// that queue up, and after a write error keeps draining out so that senders
+// never block.
+func (c *conn) writeLoop() {
+	defer close(c.writerDone)
+	bw := bufio.NewWriterSize(c.nc, 32<<10)
+	var err error
+	for b := range c.out {
+		if err != nil {
+			continue
+		}
+		if _, err = bw.Write(b); err == nil && len(c.out) == 0 {
+			err = bw.Flush()
+		}
+		if err != nil {
+			c.cancel()
+			c.nc.Close()
+		}
+	}
+	if err == nil {
+		bw.Flush()
+	}
+}
