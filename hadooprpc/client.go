@@ -235,7 +235,8 @@ func (c *Client) Invoke(ctx context.Context, addr, protocol, method string, opts
 		}
 		err = cn.send(opts.CallID, cl)
 		if errors.Is(err, errRetryConn) {
-			continue // closed under us before the call was sent: open another
+			c.forget(cn) // closed before the call was sent: use another
+			continue
 		}
 		if err != nil {
 			return err
@@ -257,40 +258,35 @@ func (c *Client) encodeCall(cl *clientCall, protocol, method string, opts CallOp
 	return nil
 }
 
-// conn returns the ready connection for key, opening one if needed. Callers
-// that arrive while it connects wait for the outcome.
+// conn returns the connection for key once it is set up, opening one if
+// needed. Callers that arrive while it connects wait for the outcome.
 func (c *Client) conn(ctx context.Context, key connKey) (*clientConn, error) {
-	for {
-		c.mu.Lock()
-		if c.mu.closed {
-			c.mu.Unlock()
-			return nil, ErrClientClosed
-		}
-		cn := c.mu.conns[key]
-		if cn == nil {
-			cn = newClientConn(c, key)
-			c.mu.conns[key] = cn
-			c.wg.Add(2)
-			go cn.run()
-		}
+	c.mu.Lock()
+	if c.mu.closed {
 		c.mu.Unlock()
+		return nil, ErrClientClosed
+	}
+	cn := c.mu.conns[key]
+	if cn == nil {
+		cn = newClientConn(c, key)
+		c.mu.conns[key] = cn
+		c.wg.Add(2)
+		go cn.run()
+	}
+	c.mu.Unlock()
+	select {
+	case <-cn.ready:
+	default:
 		select {
 		case <-cn.ready:
-		default:
-			select {
-			case <-cn.ready:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
-		if err := cn.setupErr; err != nil {
-			return nil, err
-		}
-		if !cn.isClosed() {
-			return cn, nil
-		}
-		c.forget(cn) // closed after setup: replace it
 	}
+	if err := cn.setupErr; err != nil {
+		return nil, err
+	}
+	return cn, nil
 }
 
 // forget removes cn from the connection table if it is still there.

@@ -1,13 +1,9 @@
 package hadooprpc
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -64,8 +60,9 @@ type clientCall struct {
 	done  chan error // cap 1; receives the outcome exactly once
 }
 
-// abandonedCall marks a table entry whose caller gave up: its late response is
-// dropped, while a response to an id never issued closes the connection.
+// abandonedCall marks a table entry whose caller gave up: its late
+// response is dropped, while a response to an id never issued closes the
+// connection.
 var abandonedCall = &clientCall{}
 
 // errRetryConn tells Invoke the connection closed before its call was
@@ -106,6 +103,9 @@ func (cn *clientConn) run() {
 	if err != nil {
 		if nc != nil {
 			nc.Close()
+		}
+		if cn.c.ctx.Err() != nil {
+			err = ErrClientClosed
 		}
 		cn.setupErr = err
 		close(cn.ready)
@@ -323,119 +323,4 @@ func (cn *clientConn) connErr(op string, err error) error {
 		return ErrConnClosed
 	}
 	return fmt.Errorf("hadooprpc: %s %s: %w", op, cn.key.addr, err)
-}
-
-// readLoop reads response frames until the connection fails or closes.
-func (cn *clientConn) readLoop() {
-	defer cn.c.wg.Done()
-	br := bufio.NewReaderSize(cn.nc, 64<<10)
-	var big []byte
-	for first := true; ; first = false {
-		n, err := cn.readLength(br, first)
-		if err != nil {
-			cn.shutdown(err)
-			return
-		}
-		var frame []byte
-		if n <= br.Size() {
-			frame, err = br.Peek(n)
-		} else {
-			if cap(big) < n {
-				big = make([]byte, n)
-			}
-			frame = big[:n]
-			_, err = io.ReadFull(br, frame)
-		}
-		if err != nil {
-			cn.shutdown(cn.connErr("reading response from", unexpectedEOF(err)))
-			return
-		}
-		cn.lastRead.Store(cn.now())
-		if err := cn.dispatch(frame); err != nil {
-			cn.shutdown(err)
-			return
-		}
-		if n <= br.Size() {
-			br.Discard(n)
-		} else if cap(big) > clientMaxPooledBuf {
-			big = nil
-		}
-	}
-}
-
-func unexpectedEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
-// readLength reads a frame's length and checks it (Client.IpcStreams.readResponse).
-func (cn *clientConn) readLength(br *bufio.Reader, first bool) (int, error) {
-	var hdr [4]byte
-	if _, err := io.ReadFull(br, hdr[:]); err != nil {
-		if err == io.EOF {
-			return 0, fmt.Errorf("%w: %s closed the connection: %w", ErrConnClosed, cn.key.addr, err)
-		}
-		return 0, cn.connErr("reading response from", unexpectedEOF(err))
-	}
-	n := int32(binary.BigEndian.Uint32(hdr[:]))
-	if first && n == -1 {
-		if err := readPreV9Error(br); err != nil {
-			return 0, err
-		}
-	}
-	if n <= 0 || int64(n) > int64(cn.c.cfg.MaxDataLength) {
-		return 0, fmt.Errorf("%w from %s: frame length %d (max %d)", ErrBadResponse, cn.key.addr, n, cn.c.cfg.MaxDataLength)
-	}
-	return int(n), nil
-}
-
-// dispatch hands one response to its call. An error closes the connection.
-func (cn *clientConn) dispatch(frame []byte) error {
-	h, rest, err := decodeRespHeader(frame)
-	if err != nil {
-		return fmt.Errorf("%w from %s: header: %v", ErrBadResponse, cn.key.addr, err)
-	}
-	if len(h.clientID) > 0 && !bytes.Equal(h.clientID, cn.c.clientID) {
-		return fmt.Errorf("%w from %s: client id %x, want %x", ErrBadResponse, cn.key.addr, h.clientID, cn.c.clientID)
-	}
-	var msg []byte
-	switch h.status {
-	case rspFatal:
-		return h.remoteError()
-	case rspSuccess:
-		msg, rest, err = NextDelimited(rest)
-		if err != nil {
-			return fmt.Errorf("%w from %s: call %d: %v", ErrBadResponse, cn.key.addr, h.callID, err)
-		}
-	}
-	if len(rest) > 0 {
-		return fmt.Errorf("%w from %s: call %d: %d bytes after the message", ErrBadResponse, cn.key.addr, h.callID, len(rest))
-	}
-	cl, known := cn.claim(h.callID)
-	if !known {
-		return fmt.Errorf("%w from %s: unknown call id %d", ErrBadResponse, cn.key.addr, h.callID)
-	}
-	if cl == nil {
-		return nil // abandoned by its caller
-	}
-	return cn.complete(cl, &h, msg)
-}
-
-func (cn *clientConn) complete(cl *clientCall, h *respHeader, msg []byte) error {
-	if h.status == rspError {
-		cl.done <- h.remoteError()
-		return nil
-	}
-	var err error
-	if cl.resp != nil {
-		err = proto.Unmarshal(msg, cl.resp)
-	}
-	if err != nil {
-		err = fmt.Errorf("%w from %s: call %d: decoding %s: %v", ErrBadResponse, cn.key.addr, h.callID,
-			cl.resp.ProtoReflect().Descriptor().FullName(), err)
-	}
-	cl.done <- err
-	return err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"sync"
 	"testing"
@@ -98,7 +99,7 @@ func TestClientFatalClosesConnection(t *testing.T) {
 			for range pending {
 				fc.next()
 			}
-			fc.write(errorFrame(CallIDAuthorizationFailed, commonpb.RpcResponseHeaderProto_FATAL,
+			fc.write(cliErrorFrame(CallIDAuthorizationFailed, commonpb.RpcResponseHeaderProto_FATAL,
 				ClassAccessControl, "User bob is not authorized"))
 			fc.next() // until the client hangs up
 			return
@@ -139,29 +140,29 @@ func TestClientBadResponses(t *testing.T) {
 		{"negative length", func(int32) []byte { return []byte{0x80, 0, 0, 1} }, ErrBadResponse},
 		{"longer than MaxDataLength", func(int32) []byte { return binary.BigEndian.AppendUint32(nil, 1<<20+1) }, ErrBadResponse},
 		{"truncated frame", func(id int32) []byte {
-			b := successFrame(id, nil, &hdfspb.GetLinkTargetResponseProto{TargetPath: proto.String("/t")})
+			b := cliSuccessFrame(id, nil, &hdfspb.GetLinkTargetResponseProto{TargetPath: proto.String("/t")})
 			return b[:len(b)-2]
 		}, io.ErrUnexpectedEOF},
-		{"garbage header", func(int32) []byte { return rawFrame([]byte{0x05, 0xff, 0xff, 0xff, 0xff, 0xff}) }, ErrBadResponse},
+		{"garbage header", func(int32) []byte { return cliRawFrame([]byte{0x05, 0xff, 0xff, 0xff, 0xff, 0xff}) }, ErrBadResponse},
 		{"header without status", func(id int32) []byte {
 			h := &commonpb.RpcResponseHeaderProto{CallId: proto.Uint32(uint32(id))}
 			b, _ := (proto.MarshalOptions{AllowPartial: true}).Marshal(h)
-			return rawFrame(append([]byte{byte(len(b))}, b...))
+			return cliRawFrame(append([]byte{byte(len(b))}, b...))
 		}, ErrBadResponse},
 		{"unknown call id", func(id int32) []byte {
-			return successFrame(id+1000, nil, &hdfspb.GetLinkTargetResponseProto{})
+			return cliSuccessFrame(id+1000, nil, &hdfspb.GetLinkTargetResponseProto{})
 		}, ErrBadResponse},
 		{"another client's id", func(id int32) []byte {
-			return successFrame(id, other, &hdfspb.GetLinkTargetResponseProto{})
+			return cliSuccessFrame(id, other, &hdfspb.GetLinkTargetResponseProto{})
 		}, ErrBadResponse},
 		{"bytes after the response", func(id int32) []byte {
-			b := successFrame(id, nil, &hdfspb.GetLinkTargetResponseProto{})
+			b := cliSuccessFrame(id, nil, &hdfspb.GetLinkTargetResponseProto{})
 			b = append(b, 0x00)
 			binary.BigEndian.PutUint32(b, uint32(len(b)-4))
 			return b
 		}, ErrBadResponse},
 		{"undecodable response", func(id int32) []byte {
-			b := successFrame(id, nil, nil)
+			b := cliSuccessFrame(id, nil, nil)
 			b = append(b, 2, 0x0a, 0x05) // field 1 claims 5 bytes, has 0
 			binary.BigEndian.PutUint32(b, uint32(len(b)-4))
 			return b
@@ -331,3 +332,43 @@ func TestClientClose(t *testing.T) {
 		}
 	})
 }
+
+// A connect still in progress does not hold up Close, nor a caller whose
+// context ends; both get their own error.
+func TestClientCloseDuringConnect(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := NewClient(ClientConfig{User: "u", Logger: discardClientLogger(),
+			Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				<-ctx.Done() // a SYN nobody answers
+				return nil, ctx.Err()
+			}})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if _, err := linkTarget(ctx, c, testAddr, "/x"); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("caller with a deadline: %v", err)
+		}
+		errc := make(chan error)
+		go func() {
+			_, err := linkTarget(context.Background(), c, testAddr, "/y")
+			errc <- err
+		}()
+		synctest.Wait()
+		c.Close()
+		if err := <-errc; !errors.Is(err, ErrClientClosed) {
+			t.Errorf("waiting caller: %v, want ErrClientClosed", err)
+		}
+	})
+}
+
+// Under simple auth the default user is $HADOOP_USER_NAME when set, as
+// Hadoop's UserGroupInformation does.
+func TestClientDefaultUser(t *testing.T) {
+	t.Setenv("HADOOP_USER_NAME", "hue")
+	c := NewClient(ClientConfig{})
+	defer c.Close()
+	if c.cfg.User != "hue" {
+		t.Errorf("user = %q, want hue", c.cfg.User)
+	}
+}
+
+func discardClientLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

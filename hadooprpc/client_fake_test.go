@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"sync"
@@ -162,12 +163,12 @@ func (fc *fakeConn) next() *fakeRequest {
 
 // respond sends a SUCCESS answer to r carrying resp.
 func (fc *fakeConn) respond(r *fakeRequest, resp proto.Message) {
-	fc.write(successFrame(r.header.GetCallId(), r.header.GetClientId(), resp))
+	fc.write(cliSuccessFrame(r.header.GetCallId(), r.header.GetClientId(), resp))
 }
 
 // fail sends an ERROR answer to r.
 func (fc *fakeConn) fail(r *fakeRequest, class, msg string) {
-	fc.write(errorFrame(r.header.GetCallId(), commonpb.RpcResponseHeaderProto_ERROR, class, msg))
+	fc.write(cliErrorFrame(r.header.GetCallId(), commonpb.RpcResponseHeaderProto_ERROR, class, msg))
 }
 
 func (fc *fakeConn) write(b []byte) {
@@ -190,7 +191,7 @@ func echoResponse(r *fakeRequest) *hdfspb.GetLinkTargetResponseProto {
 	return &hdfspb.GetLinkTargetResponseProto{TargetPath: proto.String("target-of-" + req.GetPath())}
 }
 
-func successFrame(callID int32, clientID []byte, resp proto.Message) []byte {
+func cliSuccessFrame(callID int32, clientID []byte, resp proto.Message) []byte {
 	h := &commonpb.RpcResponseHeaderProto{
 		CallId:              proto.Uint32(uint32(callID)),
 		Status:              commonpb.RpcResponseHeaderProto_SUCCESS.Enum(),
@@ -204,7 +205,7 @@ func successFrame(callID int32, clientID []byte, resp proto.Message) []byte {
 	return b
 }
 
-func errorFrame(callID int32, status commonpb.RpcResponseHeaderProto_RpcStatusProto, class, msg string) []byte {
+func cliErrorFrame(callID int32, status commonpb.RpcResponseHeaderProto_RpcStatusProto, class, msg string) []byte {
 	h := &commonpb.RpcResponseHeaderProto{
 		CallId:             proto.Uint32(uint32(callID)),
 		Status:             status.Enum(),
@@ -219,8 +220,8 @@ func errorFrame(callID int32, status commonpb.RpcResponseHeaderProto_RpcStatusPr
 	return b
 }
 
-// rawFrame wraps b in a frame length.
-func rawFrame(b []byte) []byte {
+// cliRawFrame wraps b in a frame length.
+func cliRawFrame(b []byte) []byte {
 	return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...)
 }
 
@@ -243,6 +244,9 @@ func newTestClient(t testing.TB, n *fakeNet, cfg ClientConfig) *Client {
 	}
 	if cfg.ConnectRetries == 0 {
 		cfg.ConnectRetries = -1
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	c := NewClient(cfg)
 	t.Cleanup(func() { c.Close() })

@@ -50,27 +50,27 @@ func clientTestdata(t testing.TB) string {
 	}
 }
 
-// capture is one recorded TCP connection.
-type capture struct {
+// cliCapture is one recorded TCP connection.
+type cliCapture struct {
 	name     string
 	preamble []byte
 	requests [][]byte // c2s frames without their length; [0] is the context
 	answers  [][]byte // s2c frames with their length
 }
 
-func loadCapture(t testing.TB, dir, prefix string) capture {
+func cliLoadCapture(t testing.TB, dir, prefix string) cliCapture {
 	t.Helper()
-	c2s := readCaptureFile(t, dir, prefix+"-*.c2s.bin")
-	s2c := readCaptureFile(t, dir, prefix+"-*.s2c.bin")
-	cp := capture{name: prefix, preamble: c2s[:PreambleLen]}
-	for _, f := range splitFrames(t, c2s[PreambleLen:]) {
+	c2s := cliReadCaptureFile(t, dir, prefix+"-*.c2s.bin")
+	s2c := cliReadCaptureFile(t, dir, prefix+"-*.s2c.bin")
+	cp := cliCapture{name: prefix, preamble: c2s[:PreambleLen]}
+	for _, f := range cliSplitFrames(t, c2s[PreambleLen:]) {
 		cp.requests = append(cp.requests, f[4:])
 	}
-	cp.answers = splitFrames(t, s2c)
+	cp.answers = cliSplitFrames(t, s2c)
 	return cp
 }
 
-func readCaptureFile(t testing.TB, dir, pattern string) []byte {
+func cliReadCaptureFile(t testing.TB, dir, pattern string) []byte {
 	t.Helper()
 	m, _ := filepath.Glob(filepath.Join(dir, pattern))
 	if len(m) != 1 {
@@ -83,11 +83,11 @@ func readCaptureFile(t testing.TB, dir, pattern string) []byte {
 	return b
 }
 
-func splitFrames(t testing.TB, b []byte) [][]byte {
+func cliSplitFrames(t testing.TB, b []byte) [][]byte {
 	var out [][]byte
 	for len(b) > 0 {
 		if len(b) < 4 || int(binary.BigEndian.Uint32(b)) > len(b)-4 {
-			t.Fatalf("capture ends inside a frame (%d bytes left)", len(b))
+			t.Fatalf("cliCapture ends inside a frame (%d bytes left)", len(b))
 		}
 		n := 4 + int(binary.BigEndian.Uint32(b))
 		out = append(out, b[:n])
@@ -136,15 +136,15 @@ func clientProtocolTypes(t testing.TB, method string) (req, resp proto.Message) 
 	return newMsg(md.Input()), newMsg(md.Output())
 }
 
-// recordedCall is a call as the capture shows it.
-type recordedCall struct {
+// cliRecordedCall is a call as the capture shows it.
+type cliRecordedCall struct {
 	header *commonpb.RpcRequestHeaderProto
 	method string
 	req    proto.Message
 }
 
-func parseRecordedCall(t testing.TB, frame []byte) recordedCall {
-	rc := recordedCall{header: &commonpb.RpcRequestHeaderProto{}}
+func cliParseRecordedCall(t testing.TB, frame []byte) cliRecordedCall {
+	rc := cliRecordedCall{header: &commonpb.RpcRequestHeaderProto{}}
 	rest, err := UnmarshalDelimited(frame, rc.header)
 	if err != nil {
 		t.Fatal(err)
@@ -163,10 +163,10 @@ func parseRecordedCall(t testing.TB, frame []byte) recordedCall {
 	return rc
 }
 
-// replayServer serves the capture to one client connection: it checks the
+// cliReplayServer serves the capture to one client connection: it checks the
 // preamble and each frame against the recording and answers each call
 // with the recorded answer.
-func replayServer(t *testing.T, cp capture) func(*fakeConn) {
+func cliReplayServer(t *testing.T, cp cliCapture) func(*fakeConn) {
 	return func(fc *fakeConn) {
 		pre := make([]byte, PreambleLen)
 		if _, err := fc.br.Read(pre); err != nil || !bytes.Equal(pre, cp.preamble) {
@@ -203,11 +203,11 @@ func TestReplayClientNameNodeCaptures(t *testing.T) {
 		var n int
 		fmt.Sscanf(filepath.Base(f), "conn%d-", &n)
 		prefix := fmt.Sprintf("conn%d", n)
-		t.Run(prefix, func(t *testing.T) { replayCapture(t, loadCapture(t, dir, prefix)) })
+		t.Run(prefix, func(t *testing.T) { cliReplayCapture(t, cliLoadCapture(t, dir, prefix)) })
 	}
 }
 
-func replayCapture(t *testing.T, cp capture) {
+func cliReplayCapture(t *testing.T, cp cliCapture) {
 	ctxHdr := &commonpb.RpcRequestHeaderProto{}
 	rest, err := UnmarshalDelimited(cp.requests[0], ctxHdr)
 	if err != nil {
@@ -218,25 +218,25 @@ func replayCapture(t *testing.T, cp capture) {
 		t.Fatal(err)
 	}
 	n := newFakeNet(t)
-	n.server(testAddr, replayServer(t, cp))
+	n.server(testAddr, cliReplayServer(t, cp))
 	c := newTestClient(t, n, ClientConfig{ClientID: ctxHdr.ClientId, User: cc.GetUserInfo().GetEffectiveUser()})
 	for i, frame := range cp.requests[1:] {
-		rc := parseRecordedCall(t, frame)
+		rc := cliParseRecordedCall(t, frame)
 		_, resp := clientProtocolTypes(t, rc.method)
 		opts := CallOptions{CallID: rc.header.GetCallId(), RetryCount: rc.header.GetRetryCount(), ConnectRetries: -1}
 		if err := c.Invoke(context.Background(), testAddr, cc.GetProtocol(), rc.method, opts, rc.req, resp); err != nil {
 			t.Fatalf("call %d %s: %v", i, rc.method, err)
 		}
-		want := recordedResponse(t, cp.answers[i], resp)
+		want := cliRecordedResponse(t, cp.answers[i], resp)
 		if !proto.Equal(resp, want) {
 			t.Errorf("call %d %s: decoded %v, recorded %v", i, rc.method, resp, want)
 		}
 	}
 }
 
-// recordedResponse decodes the message of a recorded SUCCESS answer with
+// cliRecordedResponse decodes the message of a recorded SUCCESS answer with
 // the generated code, for comparison.
-func recordedResponse(t testing.TB, frame []byte, like proto.Message) proto.Message {
+func cliRecordedResponse(t testing.TB, frame []byte, like proto.Message) proto.Message {
 	h := &commonpb.RpcResponseHeaderProto{}
 	rest, err := UnmarshalDelimited(frame[4:], h)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -41,7 +42,7 @@ func TestClientWireHeaders(t *testing.T) {
 				if pre != (Preamble{Version: 9, ServiceClass: 0, AuthProtocol: AuthNone}) {
 					t.Errorf("preamble = %+v", pre)
 				}
-				checkHeader(t, ctxReq.header, CallIDConnectionContext, -1)
+				checkClientHeader(t, ctxReq.header, CallIDConnectionContext, -1)
 				want := &commonpb.IpcConnectionContextProto{UserInfo: tc.wantUser, Protocol: proto.String(testProtocol)}
 				if !proto.Equal(cc, want) {
 					t.Errorf("connection context = %v, want %v", cc, want)
@@ -72,7 +73,7 @@ func TestClientWireHeaders(t *testing.T) {
 				t.Fatalf("server saw %d calls, want 3", len(reqs))
 			}
 			for i, want := range []struct{ id, retry int32 }{{0, 0}, {1, 0}, {77, 3}} {
-				checkHeader(t, reqs[i].header, want.id, want.retry)
+				checkClientHeader(t, reqs[i].header, want.id, want.retry)
 				wantMethod := &commonpb.RequestHeaderProto{MethodName: proto.String("getLinkTarget"),
 					DeclaringClassProtocolName: proto.String(testProtocol), ClientProtocolVersion: proto.Uint64(1)}
 				if !proto.Equal(reqs[i].method, wantMethod) {
@@ -87,7 +88,7 @@ func TestClientWireHeaders(t *testing.T) {
 	}
 }
 
-func checkHeader(t *testing.T, h *commonpb.RpcRequestHeaderProto, callID, retry int32) {
+func checkClientHeader(t *testing.T, h *commonpb.RpcRequestHeaderProto, callID, retry int32) {
 	t.Helper()
 	want := &commonpb.RpcRequestHeaderProto{
 		RpcKind:    commonpb.RpcKindProto_RPC_PROTOCOL_BUFFER.Enum(),
@@ -211,5 +212,47 @@ func TestClientContextEndsWait(t *testing.T) {
 func serveRest(fc *fakeConn) {
 	for r := fc.next(); r != nil; r = fc.next() {
 		fc.respond(r, echoResponse(r))
+	}
+}
+
+// stubAuth is a ClientAuth that exchanges nothing and reports method.
+type stubAuth struct{ method string }
+
+func (a stubAuth) AuthProtocol() byte { return AuthSASL }
+
+func (a stubAuth) Authenticate(ctx context.Context, nc net.Conn, info ClientAuthInfo) (ClientAuthResult, error) {
+	return ClientAuthResult{Method: a.method}, nil
+}
+
+// With a ClientAuth the preamble says SASL, and the connection context
+// carries the users the negotiated method calls for
+// (ProtoUtil.makeIpcConnectionContext): both under SIMPLE, the effective
+// user under KERBEROS, none under TOKEN.
+func TestClientAuthSeam(t *testing.T) {
+	for _, tc := range []struct {
+		method string
+		want   *commonpb.UserInformationProto
+	}{
+		{AuthMethodSimple, &commonpb.UserInformationProto{EffectiveUser: proto.String("alice"), RealUser: proto.String("oozie")}},
+		{AuthMethodKerberos, &commonpb.UserInformationProto{EffectiveUser: proto.String("alice")}},
+		{AuthMethodToken, &commonpb.UserInformationProto{}},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			n := newFakeNet(t)
+			n.server(testAddr, func(fc *fakeConn) {
+				pre, _, cc, err := fc.handshake()
+				if err != nil || pre.AuthProtocol != AuthSASL {
+					t.Errorf("preamble %+v, %v", pre, err)
+				}
+				if !proto.Equal(cc.GetUserInfo(), tc.want) {
+					t.Errorf("userInfo = %v, want %v", cc.GetUserInfo(), tc.want)
+				}
+				serveRest(fc)
+			})
+			c := newTestClient(t, n, ClientConfig{RealUser: "oozie", Auth: stubAuth{tc.method}})
+			if _, err := linkTarget(context.Background(), c, testAddr, "/x"); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

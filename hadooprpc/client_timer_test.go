@@ -30,7 +30,7 @@ func TestClientPingsWhileWaiting(t *testing.T) {
 				if r.method != nil || len(r.body) != 0 {
 					t.Errorf("got %v, want a ping", r.header)
 				}
-				checkHeader(t, r.header, CallIDPing, -1)
+				checkClientHeader(t, r.header, CallIDPing, -1)
 				pings = append(pings, time.Since(start))
 			}
 			fc.respond(call, echoResponse(call))

@@ -2,6 +2,7 @@ package hadooprpc
 
 import (
 	"errors"
+	"runtime"
 	"time"
 )
 
@@ -36,6 +37,13 @@ func (cn *clientConn) writeLoop() {
 		case <-cn.done:
 			return
 		}
+		if cn.multiplexed() {
+			// Let callers that are runnable (often ones the reader just
+			// answered) queue their frames too, so that one write carries
+			// them. Not for a lone caller: Gosched sends the writer to the
+			// back of the global run queue.
+			runtime.Gosched()
+		}
 		cn.w.Lock()
 		buf := cn.w.buf
 		cn.w.buf = spare[:0]
@@ -51,6 +59,14 @@ func (cn *clientConn) writeLoop() {
 			spare = buf
 		}
 	}
+}
+
+// multiplexed reports whether other calls are in flight besides the one
+// that woke the writer.
+func (cn *clientConn) multiplexed() bool {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	return cn.mu.live > 1
 }
 
 // tickInterval is the longest the writer's timer may sleep: the smaller of

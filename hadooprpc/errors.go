@@ -22,6 +22,8 @@ const (
 	ClassPathIsNotDirectory      = "org.apache.hadoop.fs.PathIsNotDirectoryException"
 	ClassInvalidPath             = "org.apache.hadoop.fs.InvalidPathException"
 	ClassUnresolvedLink          = "org.apache.hadoop.fs.UnresolvedLinkException"
+	ClassUnresolvedPath          = "org.apache.hadoop.hdfs.protocol.UnresolvedPathException"
+	ClassAssertionError          = "java.lang.AssertionError"
 	ClassChecksum                = "org.apache.hadoop.fs.ChecksumException"
 	ClassAccessControl           = "org.apache.hadoop.security.AccessControlException"
 	ClassInvalidToken            = "org.apache.hadoop.security.token.SecretManager$InvalidToken"
@@ -128,6 +130,7 @@ var exceptionTable = []struct {
 	{ClassPathIsNotEmptyDirectory, ErrPathIsNotEmptyDir},
 	{ClassPathIsNotDirectory, ErrPathIsNotDirectory},
 	{ClassInvalidPath, ErrInvalidPath},
+	{ClassUnresolvedPath, ErrUnresolvedLink},
 	{ClassUnresolvedLink, ErrUnresolvedLink},
 	{ClassChecksum, ErrChecksum},
 	{ClassSnapshotAccessControl, ErrSnapshotAccessControl},

@@ -23,13 +23,13 @@ func TestFailoverPolicy(t *testing.T) {
 	refused := &ConnectError{Addr: "nn1:8020", Err: errRefused}
 	reset := fmt.Errorf("hadooprpc: reading response from nn1:8020: %w", io.ErrUnexpectedEOF)
 	for _, tc := range []struct {
-		name                string
-		err                 error
-		retries, failovers  int
-		idempotent          bool
-		jitter              float64
-		want                RetryDecision
-		wantDelay           time.Duration
+		name               string
+		err                error
+		retries, failovers int
+		idempotent         bool
+		jitter             float64
+		want               RetryDecision
+		wantDelay          time.Duration
 	}{
 		{"standby: first failover is immediate", standby, 0, 0, true, 0.5, RetryFailover, 0},
 		{"standby: second failover sleeps base*2", standby, 1, 1, true, 0.5, RetryFailover, time.Second},

@@ -76,7 +76,7 @@ func appendWritableString(dst []byte, s string) []byte {
 // FATAL response for v >= 9, the pre-protobuf layout for 3..8, the 0.18
 // layout for 2, and nothing for older clients.
 func badVersionResponse(v int8) []byte {
-	msg := "Server IPC version 9 cannot communicate with client version " + itoa(int(v))
+	msg := "Server IPC version 9 cannot communicate with client version " + strconv.Itoa(int(v))
 	switch {
 	case v >= Version:
 		e := fatal(commonpb.RpcResponseHeaderProto_FATAL_VERSION_MISMATCH, ClassVersionMismatch, msg)
@@ -102,8 +102,6 @@ const httpResponse = "HTTP/1.1 404 Not Found\r\n" +
 	"Content-type: text/plain\r\n\r\n" +
 	"It looks like you are making an HTTP request to a Hadoop IPC port. " +
 	"This is not the correct port for the web interface on this daemon.\r\n"
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // decodeDelimited reads the varint-delimited message at the front of b into
 // m as Hadoop's RpcWritable.ProtobufWrapper does, and returns the rest. On
@@ -259,7 +257,7 @@ func missingRequired(m protoreflect.Message, prefix string) []string {
 		case fd.IsList():
 			l := m.Get(fd).List()
 			for j := 0; j < l.Len(); j++ {
-				p := prefix + string(fd.Name()) + "[" + itoa(j) + "]."
+				p := prefix + string(fd.Name()) + "[" + strconv.Itoa(j) + "]."
 				out = append(out, missingRequired(l.Get(j).Message(), p)...)
 			}
 		case fd.IsMap():

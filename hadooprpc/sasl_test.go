@@ -11,7 +11,7 @@ import (
 	"github.com/hdfsd/hdfsd/protos/commonpb"
 )
 
-func saslFrame(t *testing.T, m *commonpb.RpcSaslProto) []byte {
+func saslFrame(t testing.TB, m *commonpb.RpcSaslProto) []byte {
 	return frameOf(t, rawRPCHeader(CallIDSASL), m)
 }
 

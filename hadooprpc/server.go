@@ -134,10 +134,10 @@ func (s *Server) Serve(l net.Listener) error {
 			if s.isDraining() {
 				return ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
+			var te interface{ Temporary() bool }
+			if errors.As(err, &te) && te.Temporary() {
 				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				time.Sleep(backoff) // like net/http: ride out EMFILE and friends
+				time.Sleep(backoff) // as net/http does: ride out EMFILE and friends
 				continue
 			}
 			return err

@@ -3,6 +3,7 @@ package hadooprpc
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -105,5 +106,33 @@ func TestServerAnswersCallsOutOfOrder(t *testing.T) {
 	close(release)
 	if h, r := c.refreshResponse(); h.GetCallId() != 1 || r.Responses[0].GetUserMessage() != "first" {
 		t.Fatalf("second answer: %v %v", h, r)
+	}
+}
+
+// With MaxInFlightPerConn calls running, the server stops reading the
+// connection until one finishes, as a Hadoop reader blocks on a full call
+// queue; nothing is lost or refused.
+func TestServerBoundsCallsPerConnection(t *testing.T) {
+	release := make(chan struct{})
+	_, addr := startTestServer(t, ServerConfig{MaxInFlightPerConn: 1}, refreshTestProtocol(release))
+	c := dialRawTestClient(t, addr).connect("olga", refreshProtocol)
+	c.refresh(1, "block", "first")
+	c.refresh(2, "echo", "second") // not read until call 1 is done
+	close(release)
+	for _, want := range []uint32{1, 2} {
+		if h, _ := c.refreshResponse(); h.GetCallId() != want {
+			t.Fatalf("answer for call %d, want %d", h.GetCallId(), want)
+		}
+	}
+}
+
+// Frames larger than the read step arrive whole.
+func TestServerReadsLargeFrames(t *testing.T) {
+	_, addr := startTestServer(t, ServerConfig{}, refreshTestProtocol(nil))
+	c := dialRawTestClient(t, addr).connect("pia", refreshProtocol)
+	big := strings.Repeat("x", 3<<20+17)
+	c.refresh(1, "echo", big)
+	if _, r := c.refreshResponse(); r.Responses[0].GetUserMessage() != big {
+		t.Fatalf("echo of %d bytes came back as %d", len(big), len(r.Responses[0].GetUserMessage()))
 	}
 }

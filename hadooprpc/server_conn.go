@@ -9,6 +9,9 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
+	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,16 +73,18 @@ func newConn(s *Server, nc net.Conn) *conn {
 	}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.lastActive.Store(time.Now().UnixNano())
+	if s.cfg.IdleTimeout > 0 {
+		// Set here, before Shutdown can see the connection, so that this
+		// deadline never replaces the one drain sets.
+		nc.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
+	}
 	return c
 }
 
 // serve runs the connection to its end and releases everything it holds.
 func (c *conn) serve() {
 	go c.writeLoop()
-	if c.srv.cfg.IdleTimeout > 0 {
-		c.nc.SetReadDeadline(time.Now().Add(c.srv.cfg.IdleTimeout))
-	}
-	err := c.readLoop()
+	err := c.readLoopSafely()
 	if !errors.Is(err, errDraining) {
 		c.cancel() // the client is gone or misbehaved: stop its calls
 	}
@@ -131,6 +136,19 @@ func (c *conn) abort() {
 	c.nc.Close()
 }
 
+// readLoopSafely runs readLoop, turning a panic (a bug, since no input
+// should cause one) into the end of this connection only.
+func (c *conn) readLoopSafely() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.srv.log.Error("hadooprpc: connection reader panicked", "remote", addrString(c.remote),
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = closeErrorf("internal error: %v", r)
+		}
+	}()
+	return c.readLoop()
+}
+
 func (c *conn) readLoop() error {
 	if err := c.readPreamble(); err != nil {
 		return err
@@ -171,15 +189,26 @@ func (c *conn) readFrame(buf []byte) ([]byte, error) {
 		return nil, closeErrorf("Requested data length %d is longer than maximum configured RPC length %d.  RPC came from %s",
 			n, c.srv.cfg.MaxDataLength, hostOf(c.remote))
 	}
-	if cap(buf) < int(n) {
-		buf = make([]byte, n)
+	buf, err := c.readBody(buf[:0], int(n))
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
 	}
-	buf = buf[:n]
-	if err := c.readFull(buf); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
+	return buf, err
+}
+
+// readBody appends n bytes to buf. Buffers past 1 MiB grow as the bytes
+// arrive, so that a length alone does not make the server allocate it.
+func (c *conn) readBody(buf []byte, n int) ([]byte, error) {
+	const step = 1 << 20
+	for len(buf) < n {
+		k := min(n-len(buf), step)
+		if cap(buf)-len(buf) < k {
+			buf = slices.Grow(buf, k)
 		}
-		return nil, err
+		if err := c.readFull(buf[len(buf) : len(buf)+k]); err != nil {
+			return nil, err
+		}
+		buf = buf[:len(buf)+k]
 	}
 	return buf, nil
 }
@@ -257,6 +286,21 @@ func (c *conn) send(frame []byte) {
 // writeLoop owns the write side: it writes frames in order, batching those
 // that queue up, and after a write error keeps draining out so that senders
 // never block.
+// nothingMoreToWrite reports whether the writer should flush now. When
+// other calls are still running it yields once first, so that answers which
+// finish together leave in one write instead of one syscall each.
+func (c *conn) nothingMoreToWrite() bool {
+	if len(c.out) > 0 {
+		return false
+	}
+	// The call just written has not released its slot yet, so "others in
+	// flight" means more than one.
+	if c.inflight.Load() > 1 {
+		runtime.Gosched()
+	}
+	return len(c.out) == 0
+}
+
 func (c *conn) writeLoop() {
 	defer close(c.writerDone)
 	bw := bufio.NewWriterSize(c.nc, 32<<10)
@@ -265,7 +309,7 @@ func (c *conn) writeLoop() {
 		if err != nil {
 			continue
 		}
-		if _, err = bw.Write(b); err == nil && len(c.out) == 0 {
+		if _, err = bw.Write(b); err == nil && c.nothingMoreToWrite() {
 			err = bw.Flush()
 		}
 		if err != nil {

@@ -44,7 +44,7 @@ func writableString(s string) []byte { return append(rawBE32(int32(len(s))), s..
 func concat(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
 
 // frameOf frames msgs like AppendFrame but lets required fields be missing.
-func frameOf(t *testing.T, msgs ...proto.Message) []byte {
+func frameOf(t testing.TB, msgs ...proto.Message) []byte {
 	var body []byte
 	for _, m := range msgs {
 		b, err := proto.MarshalOptions{AllowPartial: true}.Marshal(m)

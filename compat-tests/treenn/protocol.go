@@ -29,12 +29,6 @@ const (
 
 // Java classes the NameNode sends for these calls that hadooprpc's
 // exception table does not carry yet.
-// TODO(hadooprpc): move into hadooprpc/errors.go's table.
-const (
-	classUnresolvedPath = "org.apache.hadoop.hdfs.protocol.UnresolvedPathException"
-	classAssertionError = "java.lang.AssertionError"
-)
-
 // Config holds the few NameNode settings the calls depend on.
 type Config struct {
 	LsLimit   int    // dfs.ls.limit: most entries per getListing answer
@@ -164,9 +158,9 @@ func javaError(src string, err error) error {
 	case errors.Is(err, tree.ErrNotDirectory):
 		return &hadooprpc.RemoteError{Class: hadooprpc.ClassAccessControl, Message: pe.Path + " (is not a directory)"}
 	case errors.Is(err, tree.ErrUnresolvedLink):
-		return &hadooprpc.RemoteError{Class: classUnresolvedPath, Message: pe.Path}
+		return &hadooprpc.RemoteError{Class: hadooprpc.ClassUnresolvedPath, Message: pe.Path}
 	case errors.Is(err, tree.ErrNotAbsolute):
-		return &hadooprpc.RemoteError{Class: classAssertionError, Message: "Absolute path required, but got '" + src + "'"}
+		return &hadooprpc.RemoteError{Class: hadooprpc.ClassAssertionError, Message: "Absolute path required, but got '" + src + "'"}
 	}
 	return err
 }
