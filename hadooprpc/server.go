@@ -216,6 +216,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
+		s.stopBase()
 		return nil
 	case <-ctx.Done():
 		s.Close()
