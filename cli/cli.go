@@ -43,7 +43,7 @@ func commands() []command {
 		{"dfsadmin", "run a DFS admin client", nil},
 		{"fsck", "run a DFS filesystem checking utility", nil},
 		{"oev", "apply the offline edits viewer to an edits file", nil},
-		{"oiv", "apply the offline fsimage viewer to an fsimage", nil},
+		{"oiv", "apply the offline fsimage viewer to an fsimage", runOIV},
 		{"getconf", "get config values from configuration", runGetconf},
 		{"version", "print the version", runVersion},
 		{"minicluster", "start a local cluster of every daemon built so far", runMinicluster},

@@ -17,7 +17,7 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestSubcommandsNotBuiltSaySoAndExit1(t *testing.T) {
-	for _, name := range []string{"namenode", "datanode", "journalnode", "zkfc", "haadmin", "dfsadmin", "oev", "oiv", "fsck", "bench"} {
+	for _, name := range []string{"namenode", "datanode", "journalnode", "zkfc", "haadmin", "dfsadmin", "oev", "fsck", "bench"} {
 		code, _, stderr := run(t, name)
 		if code != 1 || !strings.Contains(stderr, "not built yet") {
 			t.Errorf("hdfsd %s: exit %d, stderr %q; want exit 1 saying it is not built yet", name, code, stderr)
@@ -104,5 +104,45 @@ func TestGetconfReadsConfigDirAndDashD(t *testing.T) {
 	code, _, stderr = run(t, "--config", dir, "getconf", "-confKey", "no.such.key")
 	if code == 0 || !strings.Contains(stderr, "no.such.key") {
 		t.Fatalf("missing key: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// testdata finds ../shared/testdata beside the repository.
+func testdata(t *testing.T, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", "testdata", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("shared test data not found: %v", err)
+	}
+	return p
+}
+
+func TestOIVWritesHadoopXMLOfAnImage(t *testing.T) {
+	img := testdata(t, "hadoop/dynamometer-hadoop-3.1/fsimage_0000000000000061740")
+	out := filepath.Join(t.TempDir(), "image.xml")
+	code, _, stderr := run(t, "oiv", "-i", img, "-o", out, "-p", "XML")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || !strings.HasPrefix(string(b), `<?xml version="1.0"?>`) || !strings.Contains(string(b), "<txid>61969</txid>") {
+		t.Fatalf("output %.200q, err %v", b, err)
+	}
+}
+
+func TestOIVRefusesWhatItCannotRead(t *testing.T) {
+	for _, args := range [][]string{
+		{"oiv"},                 // no input
+		{"oiv", "-i"},           // missing value
+		{"oiv", "--bogus", "x"}, // unknown option
+		{"oiv", "-i", "/no/such/image", "-p", "XML"}, // missing file
+	} {
+		if code, _, _ := run(t, args...); code == 0 {
+			t.Errorf("hdfsd %q: exit 0", args)
+		}
+	}
+	code, _, stderr := run(t, "oiv", "-i", testdata(t, "hadoop/fsimageV18"), "-p", "XML")
+	if code == 0 || !strings.Contains(stderr, "layout version -16") {
+		t.Fatalf("legacy image: exit %d, stderr %q", code, stderr)
 	}
 }
