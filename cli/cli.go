@@ -42,7 +42,7 @@ func commands() []command {
 		{"haadmin", "run a DFS HA admin client", nil},
 		{"dfsadmin", "run a DFS admin client", nil},
 		{"fsck", "run a DFS filesystem checking utility", nil},
-		{"oev", "apply the offline edits viewer to an edits file", nil},
+		{"oev", "apply the offline edits viewer to an edits file", runOEV},
 		{"oiv", "apply the offline fsimage viewer to an fsimage", runOIV},
 		{"getconf", "get config values from configuration", runGetconf},
 		{"version", "print the version", runVersion},

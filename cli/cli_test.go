@@ -17,7 +17,7 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestSubcommandsNotBuiltSaySoAndExit1(t *testing.T) {
-	for _, name := range []string{"namenode", "datanode", "journalnode", "zkfc", "haadmin", "dfsadmin", "oev", "fsck", "bench"} {
+	for _, name := range []string{"namenode", "datanode", "journalnode", "zkfc", "haadmin", "dfsadmin", "fsck", "bench"} {
 		code, _, stderr := run(t, name)
 		if code != 1 || !strings.Contains(stderr, "not built yet") {
 			t.Errorf("hdfsd %s: exit %d, stderr %q; want exit 1 saying it is not built yet", name, code, stderr)
@@ -144,5 +144,24 @@ func TestOIVRefusesWhatItCannotRead(t *testing.T) {
 	code, _, stderr := run(t, "oiv", "-i", testdata(t, "hadoop/fsimageV18"), "-p", "XML")
 	if code == 0 || !strings.Contains(stderr, "layout version -16") {
 		t.Fatalf("legacy image: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestOEVConvertsEditsToXMLAndBack(t *testing.T) {
+	dir := t.TempDir()
+	xml, bin := filepath.Join(dir, "edits.xml"), filepath.Join(dir, "edits")
+	if code, _, stderr := run(t, "oev", "-i", testdata(t, "hadoop/editsStored"), "-o", xml); code != 0 {
+		t.Fatalf("binary to xml: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "oev", "-i", xml, "-o", bin, "-p", "binary"); code != 0 {
+		t.Fatalf("xml to binary: exit %d: %s", code, stderr)
+	}
+	want, _ := os.ReadFile(testdata(t, "hadoop/editsStored"))
+	got, err := os.ReadFile(bin)
+	if err != nil || string(got) != string(want) {
+		t.Fatalf("round trip through oev changed the edits (%d bytes, want %d): %v", len(got), len(want), err)
+	}
+	if code, _, _ := run(t, "oev", "-i", xml); code == 0 {
+		t.Fatal("oev without -o: exit 0")
 	}
 }
