@@ -55,6 +55,39 @@ func responseHeader(callID int32, clientID []byte, retry int32, status commonpb.
 	}
 }
 
+// appendSuccessFrame appends a SUCCESS answer: the frame length, the
+// delimited response header (encoded by hand, field for field what
+// responseHeader holds, since every call pays for it) and the delimited
+// response.
+func appendSuccessFrame(dst []byte, id callID, resp proto.Message) ([]byte, error) {
+	start := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	hdrLen := 1 + protowire.SizeVarint(uint64(uint32(id.id))) + // callId
+		2 + // status SUCCESS
+		2 + // serverIpcVersionNum
+		1 + protowire.SizeBytes(len(id.clientID)) +
+		1 + protowire.SizeVarint(protowire.EncodeZigZag(int64(id.retry)))
+	dst = protowire.AppendVarint(dst, uint64(hdrLen))
+	dst = protowire.AppendTag(dst, 1, protowire.VarintType)
+	dst = protowire.AppendVarint(dst, uint64(uint32(id.id)))
+	dst = protowire.AppendTag(dst, 2, protowire.VarintType)
+	dst = protowire.AppendVarint(dst, uint64(statusSuccess))
+	dst = protowire.AppendTag(dst, 3, protowire.VarintType)
+	dst = protowire.AppendVarint(dst, Version)
+	dst = protowire.AppendTag(dst, 7, protowire.BytesType)
+	dst = protowire.AppendBytes(dst, id.clientID)
+	dst = protowire.AppendTag(dst, 8, protowire.VarintType)
+	dst = protowire.AppendVarint(dst, protowire.EncodeZigZag(int64(id.retry)))
+	if resp != nil {
+		var err error
+		if dst, err = AppendDelimited(dst, resp); err != nil {
+			return dst[:start], err
+		}
+	}
+	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
+	return dst, nil
+}
+
 // errorHeader adds an error's class, message and code to a response header.
 func errorHeader(callID int32, clientID []byte, retry int32, e *rpcError) *commonpb.RpcResponseHeaderProto {
 	h := responseHeader(callID, clientID, retry, e.status)

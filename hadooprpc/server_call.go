@@ -121,7 +121,7 @@ func (c *conn) answer(id callID, resp proto.Message, e *rpcError) {
 		c.send(b)
 		return
 	}
-	b, err := AppendFrame(nil, responseHeader(id.id, id.clientID, id.retry, statusSuccess), resp)
+	b, err := appendSuccessFrame(nil, id, resp)
 	if err != nil {
 		c.srv.log.Warn("hadooprpc: cannot encode response", "call", id.id, "err", err)
 		b, _ = AppendFrame(nil, errorHeader(id.id, id.clientID, id.retry, serializingError(resp)))
