@@ -47,7 +47,7 @@ func commands() []command {
 		{"getconf", "get config values from configuration", runGetconf},
 		{"version", "print the version", runVersion},
 		{"minicluster", "start a local cluster of every daemon built so far", runMinicluster},
-		{"bench", "run a load generator against a running daemon", nil},
+		{"bench", "run a load generator against a running daemon", runBench},
 	}
 }
 

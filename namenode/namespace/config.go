@@ -1,0 +1,83 @@
+package namespace
+
+import "fmt"
+
+// Config holds the NameNode settings the namespace rules depend on. The
+// caller fills it from the typed Hadoop configuration; the comment on each
+// field names the Hadoop key or fact it stands for.
+type Config struct {
+	// FsOwner is the short name of the user the NameNode runs as; it is a
+	// superuser, and owns the root directory.
+	FsOwner string
+	// Supergroup is dfs.permissions.superusergroup: its members are
+	// superusers, and it is the root directory's group.
+	Supergroup string
+	// PermissionsEnabled is dfs.permissions.enabled.
+	PermissionsEnabled bool
+	// ContentSummarySubAccess is dfs.permissions.ContentSummary.subAccess.
+	ContentSummarySubAccess bool
+	// AllowOwnerSetQuota is dfs.permissions.allow.owner.set.quota.
+	AllowOwnerSetQuota bool
+	// MaxComponentLength is dfs.namenode.fs-limits.max-component-length in
+	// bytes; 0 disables the limit.
+	MaxComponentLength int
+	// MaxDirectoryItems is dfs.namenode.fs-limits.max-directory-items.
+	MaxDirectoryItems int
+	// ListLimit is dfs.ls.limit, the most entries one getListing returns.
+	ListLimit int
+	// MinReplication and MaxReplication are dfs.namenode.replication.min
+	// and dfs.replication.max.
+	MinReplication, MaxReplication int
+	// MinBlockSize is dfs.namenode.fs-limits.min-block-size.
+	MinBlockSize int64
+	// MaxBlocksPerFile is dfs.namenode.fs-limits.max-blocks-per-file.
+	MaxBlocksPerFile int
+	// SymlinksEnabled stands for FileSystem.areSymlinksEnabled(), which is
+	// false in a stock Hadoop 3 NameNode: createSymlink then fails.
+	SymlinksEnabled bool
+	// CTime is the namespace creation time (ms), the times of the
+	// /.reserved/.inodes and /.reserved/raw entries.
+	CTime int64
+}
+
+// DefaultConfig returns Hadoop 3.4's defaults, with fsOwner as the
+// NameNode's user.
+func DefaultConfig(fsOwner string) Config {
+	return Config{
+		FsOwner:            fsOwner,
+		Supergroup:         "supergroup",
+		PermissionsEnabled: true,
+		MaxComponentLength: 255,
+		MaxDirectoryItems:  1024 * 1024,
+		ListLimit:          1000,
+		MinReplication:     1,
+		MaxReplication:     512,
+		MinBlockSize:       1024 * 1024,
+		MaxBlocksPerFile:   10 * 1000,
+	}
+}
+
+// maxDirItemsLimit is the largest dfs.namenode.fs-limits.max-directory-items
+// Hadoop accepts.
+const maxDirItemsLimit = 64 * 100 * 1000
+
+// Validate checks the settings as FSDirectory's and FSNamesystem's
+// constructors do.
+func (c Config) Validate() error {
+	switch {
+	case c.FsOwner == "":
+		return fmt.Errorf("namespace: no file system owner")
+	case c.MaxDirectoryItems <= 0 || c.MaxDirectoryItems > maxDirItemsLimit:
+		return fmt.Errorf("namespace: Cannot set dfs.namenode.fs-limits.max-directory-items"+
+			" to a value less than 1 or greater than %d", maxDirItemsLimit)
+	case c.MaxComponentLength < 0:
+		return fmt.Errorf("namespace: negative max component length %d", c.MaxComponentLength)
+	case c.ListLimit <= 0:
+		return fmt.Errorf("namespace: dfs.ls.limit must be positive, not %d", c.ListLimit)
+	case c.MinReplication <= 0 || c.MaxReplication < c.MinReplication || c.MaxReplication > maxReplication:
+		return fmt.Errorf("namespace: bad replication range [%d, %d]", c.MinReplication, c.MaxReplication)
+	case c.MinBlockSize < 0 || c.MaxBlocksPerFile <= 0:
+		return fmt.Errorf("namespace: bad block limits")
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+// Package namespace is the NameNode's directory tree: inodes, names,
+// permissions, quotas and the files' block lists, with the rules of Apache
+// Hadoop 3.4's FSDirectory, FSDir*Op classes and FSPermissionChecker. It is
+// a pure core: it does no I/O, reads no clock (callers pass Op.Now) and
+// knows nothing of RPC or protobuf. Callers pass who is asking (Op) and
+// get back Hadoop's answer, including its exception messages (Error).
+//
+// # Operations and records
+//
+// Reads: GetFileInfo (and getFileLinkInfo), GetListing, GetContentSummary,
+// GetQuotaUsage, Blocks, PathOf (inode id to path), LastInodeID, Stats.
+// Mutations: Mkdirs, Create, AddBlock,
+// CompleteFile, Delete, RenameOld (rename), Rename (rename2), SetPermission,
+// SetOwner, SetTimes, SetReplication, SetQuota, CreateSymlink.
+//
+// Every mutation first checks (paths, permissions, limits, quotas) and
+// then applies one or more Records, returned in a Change for the edit log.
+// Each Record carries the fields of the Hadoop edit op of the same name
+// (OP_MKDIR, OP_ADD, ...). Apply replays a record: it runs the very
+// function the live mutation ran after its checks, so replay cannot
+// diverge from the live path. The caller logs the records (persist before
+// acknowledge) and hands Change.Removed (blocks to invalidate, leases to
+// drop) to the block and lease managers. A mutation may fail after
+// applying some records (mkdirs -p hitting a quota part way, as in
+// Hadoop); those records come with the error and must be logged too.
+//
+// # Storage
+//
+// The tree is built for hundreds of millions of inodes, so it holds no
+// pointer per inode (STYLE §10). An inode is a 56-byte pointer-free record
+// in a chunked table, addressed by a uint32 slot: id, packed permission
+// (24-bit user serial, 24-bit group serial, 16-bit mode, as Hadoop's
+// PermissionStatusFormat, with users and groups interned in string
+// tables), mtime, atime, a reference to its name, its parent's slot and a
+// kind-specific word (a file's header packs storage policy, replication
+// and preferred block size as INodeFile does). Names and symlink targets
+// live in a byte arena of 1 MiB chunks (uvarint length + bytes). A
+// directory's children are a sorted []uint32 of slots, in Hadoop's order
+// (signed-byte lexicographic, DFSUtilClient.compareBytes), so the number
+// of pointers the GC sees is the number of directories. Blocks are 32-byte
+// records linked per file. Inode ids map to slots through an
+// open-addressing table of 4-byte entries that reads the id from the
+// record. The root is inode 16385 (INodeId.ROOT_INODE_ID); new inodes take
+// the next id. BenchmarkMemoryPerInode measures the live heap per file.
+//
+// Rare per-inode state sits in side tables keyed by slot: the lease of a
+// file under construction (per shard), a directory's quota (a quota table
+// referenced from the directory record). Snapshots, ACLs, xattrs and
+// encryption zones would be such tables too.
+//
+// # Concurrency
+//
+// One writer, many concurrent readers, and no global lock on the read
+// path. Mutations are serialized by a writer mutex (the caller also
+// serializes them, to log in order). Records are sharded by slot over 256
+// RWMutexes: an inode's fields, a directory's children and quota limits
+// and a file's blocks and lease are guarded by the shard of that inode;
+// an inode's name and kind by its parent's shard, so that a lookup in a
+// directory needs only the directory's lock. The writer write-locks each
+// shard just before it first modifies something there and holds them all
+// until the mutation ends; a reader read-locks each shard before it first
+// reads there and holds them until the read ends. Both follow two-phase
+// locking, so a read sees the tree as it was between two mutations. A
+// reader never waits while holding a lock (only its first lock blocks,
+// the others are TryRLock; on failure it drops everything, waits for the
+// contended lock and starts again), so readers and the writer cannot
+// deadlock; after a few restarts a reader runs under the writer mutex.
+// Quota usage counters are atomics the writer updates without locking
+// the quota directories above a change (the root has a quota, so
+// otherwise every mutation would lock the root's shard). Tables grow by
+// chunks published through atomic pointers and never move a record.
+//
+// # Not done here
+//
+// Snapshots (.snapshot paths are not resolved; the name stays reserved),
+// ACLs and the default-ACL inheritance of new inodes (modes are used as
+// the client masks them), extended attributes and storage policies beyond
+// a file's policy id, storage-type quotas, encryption zones and
+// /.reserved/raw semantics beyond the path and its superuser rule, erasure
+// coding, truncate, append, concat, the protected-directories rule
+// (fs.protected.directories), dfs.namenode.max.objects, lease recovery
+// (an expired lease is the lease manager's to recover before create),
+// block states beyond complete / under construction, the name arena's
+// compaction (Stats.Garbage says how much a compaction would reclaim),
+// the content-summary lock yielding of dfs.content-summary.limit, and a
+// bulk loader for fsimage sections.
+package namespace

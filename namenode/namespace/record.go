@@ -1,0 +1,146 @@
+package namespace
+
+import "fmt"
+
+// Kind names a namespace mutation, after the edit log op Hadoop writes
+// for it.
+type Kind uint8
+
+// Record kinds.
+const (
+	KindMkdir          Kind = iota + 1 // OP_MKDIR
+	KindAdd                            // OP_ADD: create a file (overwriting one when Overwrite)
+	KindAddBlock                       // OP_ADD_BLOCK
+	KindClose                          // OP_CLOSE
+	KindDelete                         // OP_DELETE
+	KindRenameOld                      // OP_RENAME_OLD: the deprecated rename
+	KindRename                         // OP_RENAME: rename2, with options
+	KindSetPermissions                 // OP_SET_PERMISSIONS
+	KindSetOwner                       // OP_SET_OWNER
+	KindTimes                          // OP_TIMES
+	KindSetReplication                 // OP_SET_REPLICATION
+	KindSetQuota                       // OP_SET_QUOTA
+	KindSymlink                        // OP_SYMLINK
+)
+
+var kindNames = [...]string{"", "OP_MKDIR", "OP_ADD", "OP_ADD_BLOCK", "OP_CLOSE", "OP_DELETE",
+	"OP_RENAME_OLD", "OP_RENAME", "OP_SET_PERMISSIONS", "OP_SET_OWNER", "OP_TIMES",
+	"OP_SET_REPLICATION", "OP_SET_QUOTA", "OP_SYMLINK"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && k != 0 {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// Record describes one applied mutation with the fields Hadoop's edit op
+// of the same kind carries; Apply replays it. Fields a kind does not use
+// are zero. Paths are resolved absolute paths (no /.reserved prefix).
+type Record struct {
+	Kind Kind
+	Path string // the inode's path; the source of a rename
+	Dst  string // the destination of a rename
+
+	InodeID   int64            // mkdir, add, symlink: the new inode's id
+	Timestamp int64            // mkdir, delete, rename: the operation's time
+	Mtime     int64            // add, close, times (-1: unchanged), symlink
+	Atime     int64            // add, close, times (-1: unchanged), symlink
+	Perm      PermissionStatus // mkdir, add, close, symlink, set permissions (Mode only)
+
+	Replication   int16 // add, close, set replication
+	BlockSize     int64 // add, close: preferred block size
+	StoragePolicy uint8 // add
+	ClientName    string
+	ClientMachine string
+	Overwrite     bool    // add: an existing file was replaced
+	Blocks        []Block // add block: [penultimate,] new last; close: all
+
+	User, Group       string // set owner
+	SetUser, SetGroup bool   // set owner: which of User and Group apply
+
+	NSQuota, SSQuota int64 // set quota: the quotas after the change
+
+	Options RenameOptions // rename
+	Target  string        // symlink
+}
+
+// Block is a block of a file as the namespace keeps it.
+type Block struct {
+	ID       int64
+	NumBytes int64
+	GenStamp int64
+	Complete bool // false while it is being written (under construction)
+}
+
+// RenameOptions is Options.Rename as a bit set.
+type RenameOptions uint8
+
+// Rename options.
+const (
+	RenameOverwrite RenameOptions = 1 << iota // OVERWRITE
+	RenameToTrash                             // TO_TRASH
+)
+
+// Change is what a mutation did: the records to log, in order, and what
+// other parts of the NameNode must clean up. A mutation can return a
+// Change with records together with an error (mkdirs that created some
+// parents before hitting a quota): those records were applied and must be
+// logged, as Hadoop logs them.
+type Change struct {
+	Records []Record
+	Removed Removed
+	Status  *FileStatus // create: the new file
+	OK      bool        // delete, rename, set replication: the boolean result
+}
+
+// Removed lists what a deletion (delete, create with overwrite, rename
+// with overwrite) took out of the tree: the blocks to invalidate and the
+// files whose leases end.
+type Removed struct {
+	Blocks   []int64 // ids of the removed files' blocks
+	LeaseIDs []int64 // inode ids of removed files under construction
+	Inodes   int     // inodes removed
+}
+
+func (r *Removed) merge(o Removed) {
+	r.Blocks = append(r.Blocks, o.Blocks...)
+	r.LeaseIDs = append(r.LeaseIDs, o.LeaseIDs...)
+	r.Inodes += o.Inodes
+}
+
+// Apply replays a record, as the NameNode does when it loads edits: the
+// same code the live operation ran after its checks, without permission,
+// limit and quota checks.
+func (t *Tree) Apply(rec Record) (Removed, error) {
+	var rm Removed
+	err := t.write(func(w *wtx) error {
+		var err error
+		rm, err = t.apply(w, &rec)
+		return err
+	})
+	return rm, err
+}
+
+func (t *Tree) apply(w *wtx, rec *Record) (Removed, error) {
+	switch rec.Kind {
+	case KindMkdir:
+		return Removed{}, t.applyMkdir(w, rec)
+	case KindAdd:
+		return t.applyAdd(w, rec)
+	case KindAddBlock:
+		return Removed{}, t.applyAddBlock(w, rec)
+	case KindClose:
+		return Removed{}, t.applyClose(w, rec)
+	case KindDelete:
+		return t.applyDelete(w, rec)
+	case KindRenameOld:
+		_, err := t.applyRenameOld(w, rec)
+		return Removed{}, err
+	case KindRename:
+		return t.applyRename(w, rec)
+	case KindSymlink:
+		return Removed{}, t.applySymlink(w, rec)
+	}
+	return Removed{}, t.applyAttr(w, rec)
+}
