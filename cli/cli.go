@@ -35,7 +35,7 @@ type command struct {
 // commands lists the subcommands in the order `hdfsd -h` prints them.
 func commands() []command {
 	return []command{
-		{"namenode", "run the DFS namenode", nil},
+		{"namenode", "run the DFS namenode", runNameNode},
 		{"datanode", "run a DFS datanode", nil},
 		{"journalnode", "run the DFS journalnode", nil},
 		{"zkfc", "run the ZK Failover Controller daemon", nil},

@@ -9,18 +9,20 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/hdfsd/hdfsd/compat-tests/treenn"
+	"github.com/hdfsd/hdfsd/conf"
+	"github.com/hdfsd/hdfsd/namenode"
+	"github.com/hdfsd/hdfsd/namenode/storage"
 )
 
 // runMinicluster starts, on loopback, every daemon built so far, writes a
 // configuration folder that points at them and prints how to use it.
-//
-// Until the NameNode lands (issue 3), the only server is a read-only demo
-// namespace served over ClientProtocol by the foundation's hadooprpc server.
+// For now that is one NameNode (formatted on first use under DIR/name);
+// DataNodes and JournalNodes join as their issues land.
 func runMinicluster(ctx context.Context, env *Env, args []string) int {
 	fl := flag.NewFlagSet("minicluster", flag.ContinueOnError)
 	fl.SetOutput(env.Stderr)
 	nnPort := fl.Int("nnport", 8020, "NameNode RPC port on 127.0.0.1 (0 picks a free one)")
+	httpPort := fl.Int("httpport", 9870, "NameNode HTTP port on 127.0.0.1 (0 picks a free one)")
 	dir := fl.String("dir", "run/minicluster", "folder for the cluster's configuration and data")
 	fl.Usage = func() {
 		fmt.Fprintln(fl.Output(), "Usage: hdfsd minicluster [-nnport PORT] [-dir DIR]")
@@ -36,20 +38,41 @@ func runMinicluster(ctx context.Context, env *Env, args []string) int {
 	if err := fl.Parse(args); err != nil {
 		return 1
 	}
-	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(*nnPort)))
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(*nnPort))
+	confDir := filepath.Join(*dir, "conf")
+	abs, err := filepath.Abs(*dir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
+		return 1
+	}
+	c := conf.New()
+	c.Set("dfs.namenode.name.dir", filepath.Join(abs, "name"))
+	c.Set("dfs.namenode.rpc-address", addr)
+	c.Set("dfs.namenode.http-address", "127.0.0.1:"+strconv.Itoa(*httpPort))
+	cfg, err := namenode.ConfigFrom(c)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
+		return 1
+	}
+	if _, err := os.Stat(filepath.Join(abs, "name", "current", "VERSION")); err != nil {
+		if err := namenode.Format(cfg, storage.FormatOptions{NonInteractive: true}, env.Logger); err != nil {
+			fmt.Fprintf(env.Stderr, "hdfsd minicluster: format: %v\n", err)
+			return 1
+		}
+	}
+	d, err := namenode.Start(ctx, c, cfg, namenode.Options{Logger: env.Logger})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v (try -nnport 0)\n", err)
 		return 1
 	}
-	addr := l.Addr().String()
-	confDir := filepath.Join(*dir, "conf")
+	addr = d.RPCAddr()
 	if err := writeClientConf(confDir, addr); err != nil {
-		l.Close()
+		d.Close()
 		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
 		return 1
 	}
-	printHowTo(env, addr, confDir)
-	if err := treenn.Serve(ctx, l, treenn.DefaultConfig(), env.Logger); err != nil {
+	printHowTo(env, addr, d.HTTPAddr(), confDir)
+	if err := d.Run(ctx); err != nil {
 		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
 		return 1
 	}
@@ -71,23 +94,24 @@ func writeClientConf(confDir, addr string) error {
 	return os.WriteFile(filepath.Join(confDir, "core-site.xml"), []byte(core), 0o644)
 }
 
-func printHowTo(env *Env, addr, confDir string) {
+func printHowTo(env *Env, addr, httpAddr, confDir string) {
 	abs, err := filepath.Abs(confDir)
 	if err != nil {
 		abs = confDir
 	}
 	fmt.Fprintf(env.Stdout, `hdfsd minicluster is up.
 
-  NameNode RPC (demo):  %[1]s
-      The NameNode is not built yet: this serves a small read-only demo
-      namespace over Hadoop's ClientProtocol (getFileInfo, getListing).
+  NameNode RPC:   %[1]s   (kept across runs in %[4]s)
+  NameNode HTTP:  http://%[3]s/jmx
+  DataNodes:      none yet: files can be created empty (touchz), not written
 
 Point a stock client at it:
-  HADOOP_NAMENODE=%[1]s hdfs ls -l /user/alice   # colinmarc hdfs CLI or Debian hdfs-cli
-  HADOOP_CONF_DIR=%[2]s hdfs ls /big | wc -l
+  HADOOP_NAMENODE=%[1]s hdfs mkdir -p /user/alice   # colinmarc hdfs CLI or Debian hdfs-cli
+  HADOOP_CONF_DIR=%[2]s hdfs ls -l /user
   hdfs dfs -fs hdfs://%[1]s -ls /   # Apache Hadoop's shell
+  bin/hdfsd --config %[2]s dfsadmin -safemode get
 
 Configuration for clients: %[2]s/core-site.xml
 Stop with Ctrl-C.
-`, addr, abs)
+`, addr, abs, httpAddr, filepath.Join(filepath.Dir(abs), "name"))
 }

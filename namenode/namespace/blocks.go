@@ -209,16 +209,28 @@ func (t *Tree) recordFile(v view, rec *Record) (uint32, error) {
 	return f, nil
 }
 
-// commitBlock sets a block's final length and completes it, returning the
-// difference from the preferred block size to the quotas.
+// commitBlock sets a block's final length and completes it, moving the
+// quotas' charge for it from what it was (the preferred block size while
+// under construction) to its final length.
 func (t *Tree) commitBlock(w *wtx, f, b uint32, final Block) {
 	n := w.node(f)
 	r := t.blocks.at(b)
+	before := t.blockSpace(n, r)
 	r.numBytes, r.genStamp = final.NumBytes, final.GenStamp
-	if !r.complete && final.Complete {
+	if final.Complete {
 		r.complete = true
-		t.addUsageUp(n.parent, counts{ss: (r.numBytes - n.blockSize()) * int64(n.replication())})
 	}
+	if d := t.blockSpace(n, r) - before; d != 0 {
+		t.addUsageUp(n.parent, counts{ss: d * int64(n.replication())})
+	}
+}
+
+// blockSpace is the bytes a block of file n is charged for.
+func (t *Tree) blockSpace(n *inode, r *blockRec) int64 {
+	if r.complete {
+		return r.numBytes
+	}
+	return n.blockSize()
 }
 
 // appendBlock adds b at the end of the file's blocks.
@@ -306,5 +318,6 @@ func (t *Tree) applyClose(w *wtx, rec *Record) error {
 	n := w.node(f)
 	n.atime, n.mtime = rec.Atime, rec.Mtime
 	delete(t.shards[shardOf(f)].lease, f)
+	t.endTruncate(w, f)
 	return nil
 }

@@ -38,6 +38,29 @@ type Config struct {
 	// CTime is the namespace creation time (ms), the times of the
 	// /.reserved/.inodes and /.reserved/raw entries.
 	CTime int64
+
+	// XAttrsEnabled is dfs.namenode.xattrs.enabled.
+	XAttrsEnabled bool
+	// MaxXAttrsPerInode is dfs.namenode.fs-limits.max-xattrs-per-inode:
+	// the most user-visible (user and trusted) xattrs an inode may have.
+	MaxXAttrsPerInode int
+	// MaxXAttrSize is dfs.namenode.fs-limits.max-xattr-size: the most bytes
+	// of name (without prefix) plus value an xattr may have.
+	MaxXAttrSize int
+	// AclsEnabled is dfs.namenode.acls.enabled.
+	AclsEnabled bool
+	// PosixACLInheritance is dfs.namenode.posix.acl.inheritance.enabled:
+	// a new inode under a default ACL starts from the client's unmasked
+	// mode (HDFS-6962) when the client sends one.
+	PosixACLInheritance bool
+	// StoragePoliciesEnabled is dfs.storage.policy.enabled.
+	StoragePoliciesEnabled bool
+	// StoragePolicySuperuserOnly is
+	// dfs.storage.policy.permissions.superuser-only.
+	StoragePolicySuperuserOnly bool
+	// DefaultStoragePolicy is the id of dfs.storage.default.policy, the
+	// policy of an inode with none set anywhere above it; 0 means HOT.
+	DefaultStoragePolicy uint8
 }
 
 // DefaultConfig returns Hadoop 3.4's defaults, with fsOwner as the
@@ -54,12 +77,23 @@ func DefaultConfig(fsOwner string) Config {
 		MaxReplication:     512,
 		MinBlockSize:       1024 * 1024,
 		MaxBlocksPerFile:   10 * 1000,
+
+		XAttrsEnabled:          true,
+		MaxXAttrsPerInode:      32,
+		MaxXAttrSize:           16384,
+		AclsEnabled:            true,
+		PosixACLInheritance:    true,
+		StoragePoliciesEnabled: true,
+		DefaultStoragePolicy:   PolicyHot,
 	}
 }
 
 // maxDirItemsLimit is the largest dfs.namenode.fs-limits.max-directory-items
 // Hadoop accepts.
 const maxDirItemsLimit = 64 * 100 * 1000
+
+// maxXAttrSizeHardLimit is DFS_NAMENODE_MAX_XATTR_SIZE_HARD_LIMIT.
+const maxXAttrSizeHardLimit = 32768
 
 // Validate checks the settings as FSDirectory's and FSNamesystem's
 // constructors do.
@@ -78,6 +112,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("namespace: bad replication range [%d, %d]", c.MinReplication, c.MaxReplication)
 	case c.MinBlockSize < 0 || c.MaxBlocksPerFile <= 0:
 		return fmt.Errorf("namespace: bad block limits")
+	case c.MaxXAttrSize <= 0:
+		return fmt.Errorf("namespace: The maximum size of an xattr should be > 0: " +
+			"(dfs.namenode.fs-limits.max-xattr-size).")
+	case c.MaxXAttrSize > maxXAttrSizeHardLimit:
+		return fmt.Errorf("namespace: The maximum size of an xattr should be <= maximum size hard limit %d: "+
+			"(dfs.namenode.fs-limits.max-xattr-size).", maxXAttrSizeHardLimit)
+	case c.MaxXAttrsPerInode < 0:
+		return fmt.Errorf("namespace: negative dfs.namenode.fs-limits.max-xattrs-per-inode %d", c.MaxXAttrsPerInode)
+	case c.DefaultStoragePolicy != 0 && PolicyByID(c.DefaultStoragePolicy) == nil:
+		return fmt.Errorf("namespace: no storage policy with id %d", c.DefaultStoragePolicy)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import "fmt"
 type CreateArgs struct {
 	Path          string
 	Masked        Mode   // permission with the client's umask applied
+	Unmasked      *Mode  // the permission before the umask, when the client sends it (HDFS-6962)
 	ClientName    string // the lease holder
 	ClientMachine string
 	Create        bool // CreateFlag.CREATE
@@ -107,7 +108,7 @@ func (t *Tree) startFile(w *wtx, op Op, r *resolved, a CreateArgs, ch *Change) e
 	}
 	base := v.node(r.nodes[r.existing()-1]).mode()
 	ancestors := PermissionStatus{User: op.User}
-	if err := t.createDirs(w, r, r.n()-1, ancestors, base.withImplicitUWX(), op.Now, ch); err != nil {
+	if err := t.createDirs(w, r, r.n()-1, ancestors, base.withImplicitUWX(), nil, op.Now, ch); err != nil {
 		return err
 	}
 	bs, err := headerBlockSize(a.BlockSize)
@@ -119,8 +120,9 @@ func (t *Tree) startFile(w *wtx, op Op, r *resolved, a CreateArgs, ch *Change) e
 		return err
 	}
 	parent := r.at(-2)
-	rec := Record{Kind: KindAdd, InodeID: t.nextID(), Path: r.path(), Mtime: op.Now, Atime: op.Now,
-		Perm:        PermissionStatus{User: op.User, Group: t.group(v.node(parent)), Mode: a.Masked & ModeMask},
+	mode, acl := t.newInodeMode(v, parent, false, a.Masked&ModeMask, a.Unmasked)
+	rec := Record{Kind: KindAdd, InodeID: t.nextID(), Path: r.path(), Mtime: op.Now, Atime: op.Now, Acl: acl,
+		Perm:        PermissionStatus{User: op.User, Group: t.group(v.node(parent)), Mode: mode},
 		Replication: a.Replication, BlockSize: bs, ClientName: a.ClientName,
 		ClientMachine: a.ClientMachine, Overwrite: r.last() != nilSlot}
 	rm, err := t.applyAdd(w, &rec)
@@ -136,16 +138,26 @@ func (t *Tree) startFile(w *wtx, op Op, r *resolved, a CreateArgs, ch *Change) e
 // fileExists is what create says about an existing file it may not
 // replace (FSNamesystem.recoverLeaseInternal, then startFile).
 func (t *Tree) fileExists(v view, r *resolved, a CreateArgs) error {
-	if l, ok := v.lease(r.last()); ok {
-		prefix := fmt.Sprintf("Failed to CREATE_FILE %s for %s on %s because ", r.path(),
-			a.ClientName, a.ClientMachine)
-		if l.client == a.ClientName {
-			return failMsg(ErrAlreadyBeingCreated, prefix+a.ClientName+" is already the current lease holder.")
-		}
-		return failMsg(ErrAlreadyBeingCreated, prefix+"this file lease is currently owned by "+
-			l.client+" on "+l.machine)
+	if err := t.leaseConflict(v, r, "CREATE_FILE", a.ClientName, a.ClientMachine); err != nil {
+		return err
 	}
 	return failMsg(ErrFileAlreadyExists, r.path()+" for client "+a.ClientMachine+" already exists")
+}
+
+// leaseConflict is FSNamesystem.recoverLeaseInternal without recovery
+// (an expired lease is the lease manager's to recover first): a file
+// under construction cannot be taken over by op (RecoverLeaseOp's name).
+func (t *Tree) leaseConflict(v view, r *resolved, op, holder, machine string) error {
+	l, ok := v.lease(r.last())
+	if !ok {
+		return nil
+	}
+	prefix := fmt.Sprintf("Failed to %s %s for %s on %s because ", op, r.path(), holder, machine)
+	if l.client == holder {
+		return failMsg(ErrAlreadyBeingCreated, prefix+holder+" is already the current lease holder.")
+	}
+	return failMsg(ErrAlreadyBeingCreated, prefix+"this file lease is currently owned by "+
+		l.client+" on "+l.machine)
 }
 
 // headerBlockSize is the preferred block size INodeFile's header can
@@ -193,5 +205,5 @@ func (t *Tree) applyAdd(w *wtx, rec *Record) (Removed, error) {
 	w.node(slot).a = fileHeader(rec.StoragePolicy, t.clampReplication(rec.Replication), bs)
 	t.shards[shardOf(slot)].lease[slot] = lease{rec.ClientName, rec.ClientMachine}
 	t.link(w, parent, slot, name, counts{ns: 1})
-	return rm, nil
+	return rm, t.newInodeFeatures(w, slot, rec)
 }

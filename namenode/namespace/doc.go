@@ -9,9 +9,14 @@
 //
 // Reads: GetFileInfo (and getFileLinkInfo), GetListing, GetContentSummary,
 // GetQuotaUsage, Blocks, PathOf (inode id to path), LastInodeID, Stats.
-// Mutations: Mkdirs, Create, AddBlock,
+// GetXAttrs, ListXAttrs, GetAclStatus, GetStoragePolicy (and the
+// built-in StoragePolicies).
+// Mutations: Mkdirs (MkdirsUnmasked), Create, AddBlock,
 // CompleteFile, Delete, RenameOld (rename), Rename (rename2), SetPermission,
-// SetOwner, SetTimes, SetReplication, SetQuota, CreateSymlink.
+// SetOwner, SetTimes, SetReplication, SetQuota, CreateSymlink, SetXAttr,
+// RemoveXAttr, SetAcl, ModifyAclEntries, RemoveAclEntries,
+// RemoveDefaultAcl, RemoveAcl, SetStoragePolicy (SetStoragePolicyByName),
+// UnsetStoragePolicy, Append, Truncate, Concat.
 //
 // Every mutation first checks (paths, permissions, limits, quotas) and
 // then applies one or more Records, returned in a Change for the edit log.
@@ -44,9 +49,13 @@
 // the next id. BenchmarkMemoryPerInode measures the live heap per file.
 //
 // Rare per-inode state sits in side tables keyed by slot: the lease of a
-// file under construction (per shard), a directory's quota (a quota table
-// referenced from the directory record). Snapshots, ACLs, xattrs and
-// encryption zones would be such tables too.
+// file under construction and the target of a pending truncate recovery
+// (per shard), a directory's quota (a quota table referenced from the
+// directory record), and an inode's xattrs and ACL entries (per shard,
+// featstore.go). A directory's storage policy is its system xattr
+// hsm.block.storage.policy.id, as in Hadoop; a file's is in its header.
+// An inode with an ACL keeps, like Hadoop, only its extended entries;
+// the mask sits in the group bits of its mode.
 //
 // # Concurrency
 //
@@ -73,15 +82,19 @@
 // # Not done here
 //
 // Snapshots (.snapshot paths are not resolved; the name stays reserved),
-// ACLs and the default-ACL inheritance of new inodes (modes are used as
-// the client masks them), extended attributes and storage policies beyond
-// a file's policy id, storage-type quotas, encryption zones and
-// /.reserved/raw semantics beyond the path and its superuser rule, erasure
-// coding, truncate, append, concat, the protected-directories rule
+// storage-type quotas, encryption zones (the raw.hdfs.crypto.* xattrs are
+// stored as plain xattrs, without the checks and zone bookkeeping of
+// FSDirXAttrOp) and /.reserved/raw semantics beyond the path, its
+// superuser rule and raw xattrs, the storage policy satisfier
+// (user.hdfs.sps is a plain xattr), erasure coding, copy-on-truncate and
+// the end of truncate's block recovery (commitBlockSynchronization), the
+// append checks that belong to the block manager (a COMMITTED last
+// block, sufficient replication), external attribute providers
+// (INodeAttributeProvider), the protected-directories rule
 // (fs.protected.directories), dfs.namenode.max.objects, lease recovery
-// (an expired lease is the lease manager's to recover before create),
-// block states beyond complete / under construction, the name arena's
-// compaction (Stats.Garbage says how much a compaction would reclaim),
-// the content-summary lock yielding of dfs.content-summary.limit, and a
-// bulk loader for fsimage sections.
+// (an expired lease is the lease manager's to recover before create,
+// append or truncate), block states beyond complete / under construction,
+// the name arena's compaction (Stats.Garbage says how much a compaction
+// would reclaim), the content-summary lock yielding of
+// dfs.content-summary.limit, and a bulk loader for fsimage sections.
 package namespace

@@ -57,6 +57,13 @@ var (
 	// ErrStartAfterNotFound is org.apache.hadoop.hdfs.protocol.
 	// DirectoryListingStartAfterNotFoundException.
 	ErrStartAfterNotFound = errors.New("namespace: listing start not found")
+	// ErrAcl is org.apache.hadoop.hdfs.protocol.AclException.
+	ErrAcl = errors.New("namespace: invalid ACL")
+	// ErrXAttrNotFound is org.apache.hadoop.hdfs.protocol.XAttrNotFoundException.
+	ErrXAttrNotFound = errors.New("namespace: xattr not found")
+	// ErrRecoveryInProgress is
+	// org.apache.hadoop.hdfs.protocol.RecoveryInProgressException.
+	ErrRecoveryInProgress = errors.New("namespace: recovery in progress")
 
 	// ErrBadRecord reports a record that does not fit the tree it is
 	// applied to (a corrupt or out-of-order edit log). Hadoop fails the edit

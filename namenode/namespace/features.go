@@ -1,5 +1,10 @@
 package namespace
 
+import (
+	"strconv"
+	"strings"
+)
+
 // The vocabulary of inode features beyond permissions and times:
 // extended attributes, ACLs and storage policies. The numbers are the
 // wire values of Hadoop's protos (XAttrProto, AclEntryProto), so the RPC
@@ -69,4 +74,35 @@ type AclStatus struct {
 	Sticky       bool
 	Entries      []AclEntry // the extended entries, without the base ones
 	Permission   Mode
+}
+
+var xattrNSNames = [...]string{"USER", "TRUSTED", "SECURITY", "SYSTEM", "RAW"}
+
+// String is the Java enum constant's name (XAttr.NameSpace).
+func (ns XAttrNS) String() string {
+	if int(ns) < len(xattrNSNames) {
+		return xattrNSNames[ns]
+	}
+	return "XAttrNS(" + strconv.Itoa(int(ns)) + ")"
+}
+
+// PrefixedName is the attribute's full name, "user.name" and the like
+// (XAttrHelper.getPrefixedName).
+func (x XAttr) PrefixedName() string { return strings.ToLower(x.NS.String()) + "." + x.Name }
+
+// sameXAttr is XAttr.equalsIgnoreValue.
+func sameXAttr(a, b XAttr) bool { return a.NS == b.NS && a.Name == b.Name }
+
+var aclTypeNames = [...]string{"user", "group", "mask", "other"}
+
+// String formats e as AclEntry.toString: "default:user:bob:rw-".
+func (e AclEntry) String() string {
+	s := ""
+	if e.Scope == AclDefault {
+		s = "default:"
+	}
+	if int(e.Type) < len(aclTypeNames) {
+		s += aclTypeNames[e.Type]
+	}
+	return s + ":" + e.Name + ":" + e.Perm.symbol()
 }

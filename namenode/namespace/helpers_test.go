@@ -124,7 +124,10 @@ func (t *Tree) dumpAt(v view, slot uint32, path string, b *strings.Builder) {
 		t.group(n), n.mode(), n.mtime, n.atime)
 	switch n.kind() {
 	case kindFile:
-		fmt.Fprintf(b, " r=%d bs=%d", n.replication(), n.blockSize())
+		fmt.Fprintf(b, " r=%d bs=%d p=%d", n.replication(), n.blockSize(), n.policy())
+		if tb, ok := t.truncating(v, slot); ok {
+			fmt.Fprintf(b, " truncating=%+v", tb)
+		}
 		for _, s := range t.blockSlots(v, slot) {
 			br := t.blocks.at(s)
 			fmt.Fprintf(b, " blk=%d/%d/%d/%v", br.id, br.numBytes, br.genStamp, br.complete)
@@ -138,6 +141,9 @@ func (t *Tree) dumpAt(v view, slot uint32, path string, b *strings.Builder) {
 		if q := v.quota(slot); q != nil {
 			fmt.Fprintf(b, " quota=%d/%d used=%d/%d", q.ns, q.ss, q.nsUsed.Load(), q.ssUsed.Load())
 		}
+	}
+	if xs, acl := t.featuresOf(v, slot); xs != nil || acl != nil {
+		fmt.Fprintf(b, " xattrs=%v acl=%s", xs, aclString(acl))
 	}
 	b.WriteByte('\n')
 	if n.isDir() {

@@ -28,8 +28,10 @@ func shardOf(slot uint32) int { return int(slot & (numShards - 1)) }
 
 type shard struct {
 	mu    sync.RWMutex
-	lease map[uint32]lease // under-construction files of the shard
-	_     [24]byte         // keep shards on separate cache lines
+	lease map[uint32]lease    // under-construction files of the shard
+	feat  map[uint32]features // inodes of the shard with xattrs or an ACL
+	trunc map[uint32]Block    // files awaiting truncate recovery: the last block's target (made on demand)
+	_     [8]byte             // keep shards on separate cache lines
 }
 
 // lease is FileUnderConstructionFeature: who is writing a file.

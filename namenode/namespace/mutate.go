@@ -90,6 +90,7 @@ func (t *Tree) destroy(w *wtx, slot uint32, rm *Removed) {
 		t.dirs.release(n.dirSlot())
 	case kindFile:
 		t.freeBlocks(w, slot, rm)
+		t.endTruncate(w, slot)
 		if _, ok := t.shards[shardOf(slot)].lease[slot]; ok {
 			delete(t.shards[shardOf(slot)].lease, slot)
 			rm.LeaseIDs = append(rm.LeaseIDs, n.id)
@@ -97,6 +98,7 @@ func (t *Tree) destroy(w *wtx, slot uint32, rm *Removed) {
 	case kindSymlink:
 		t.names.drop(n.a)
 	}
+	t.dropFeatures(w, slot)
 	t.names.drop(n.nameRef())
 	w.lock(idLock)
 	t.ids.del(n.id, t.idOf)

@@ -157,15 +157,19 @@ func (t *Tree) check(v view, pc *checker, r *resolved, i int, act Action) error 
 	if i < 0 || r.nodes[i] == nilSlot {
 		return nil
 	}
-	n := v.node(r.nodes[i])
-	if t.permits(pc, n, act) {
+	if t.permits(v, pc, r.nodes[i], act) {
 		return nil
 	}
-	return t.denied(pc, n, r.pathTo(i), act)
+	return t.denied(pc, v.node(r.nodes[i]), r.pathTo(i), act)
 }
 
-// permits is FSPermissionChecker.hasPermission without ACLs.
-func (t *Tree) permits(pc *checker, n *inode, act Action) bool {
+// permits is FSPermissionChecker.hasPermission: with an access ACL the
+// named entries count too, masked by the group bits (the mask).
+func (t *Tree) permits(v view, pc *checker, slot uint32, act Action) bool {
+	n := v.node(slot)
+	if _, acl := t.featuresOf(v, slot); len(acl) > 0 && acl[0].Scope == AclAccess {
+		return t.permitsAcl(pc, n, acl, act)
+	}
 	m := n.mode()
 	switch {
 	case pc.user == t.owner(n):
@@ -174,6 +178,41 @@ func (t *Tree) permits(pc *checker, n *inode, act Action) bool {
 		return m.group().Implies(act)
 	}
 	return m.other().Implies(act)
+}
+
+// permitsAcl is FSPermissionChecker.hasAclPermission: the owner's bits
+// for the owner; else the first named user entry that matches, or any
+// group entry of the caller's that grants act; else other's bits when no
+// entry matched.
+func (t *Tree) permitsAcl(pc *checker, n *inode, acl []AclEntry, act Action) bool {
+	m := n.mode()
+	if pc.user == t.owner(n) {
+		return m.user().Implies(act)
+	}
+	matched := false
+	for _, e := range acl {
+		if e.Scope == AclDefault {
+			break
+		}
+		switch e.Type {
+		case AclUser:
+			if e.Name == pc.user {
+				return (e.Perm & m.group()).Implies(act)
+			}
+		case AclGroup:
+			g := e.Name
+			if g == "" {
+				g = t.group(n)
+			}
+			if pc.member(g) {
+				if (e.Perm & m.group()).Implies(act) {
+					return true
+				}
+				matched = true
+			}
+		}
+	}
+	return !matched && m.other().Implies(act)
 }
 
 func (t *Tree) denied(pc *checker, n *inode, path string, act Action) error {
@@ -255,7 +294,7 @@ func (t *Tree) checkSubAccess(v view, pc *checker, r *resolved, act Action, igno
 
 func (t *Tree) checkSubDir(v view, pc *checker, d uint32, path string, top uint32, act Action) error {
 	n := v.node(d)
-	if !t.permits(pc, n, act) {
+	if !t.permits(v, pc, d, act) {
 		return t.denied(pc, n, path, act)
 	}
 	if !n.mode().Sticky() {

@@ -196,7 +196,7 @@ func (t *Tree) count(v view, pc *checker, slot uint32, path string, cs *ContentS
 		cs.FileCount++
 		return nil
 	}
-	if pc != nil && !t.permits(pc, n, ActReadExecute) {
+	if pc != nil && !t.permits(v, pc, slot, ActReadExecute) {
 		return t.denied(pc, n, path, ActReadExecute)
 	}
 	for _, k := range v.dir(slot).kids {

@@ -8,24 +8,32 @@ type Kind uint8
 
 // Record kinds.
 const (
-	KindMkdir          Kind = iota + 1 // OP_MKDIR
-	KindAdd                            // OP_ADD: create a file (overwriting one when Overwrite)
-	KindAddBlock                       // OP_ADD_BLOCK
-	KindClose                          // OP_CLOSE
-	KindDelete                         // OP_DELETE
-	KindRenameOld                      // OP_RENAME_OLD: the deprecated rename
-	KindRename                         // OP_RENAME: rename2, with options
-	KindSetPermissions                 // OP_SET_PERMISSIONS
-	KindSetOwner                       // OP_SET_OWNER
-	KindTimes                          // OP_TIMES
-	KindSetReplication                 // OP_SET_REPLICATION
-	KindSetQuota                       // OP_SET_QUOTA
-	KindSymlink                        // OP_SYMLINK
+	KindMkdir            Kind = iota + 1 // OP_MKDIR
+	KindAdd                              // OP_ADD: create a file (overwriting one when Overwrite)
+	KindAddBlock                         // OP_ADD_BLOCK
+	KindClose                            // OP_CLOSE
+	KindDelete                           // OP_DELETE
+	KindRenameOld                        // OP_RENAME_OLD: the deprecated rename
+	KindRename                           // OP_RENAME: rename2, with options
+	KindSetPermissions                   // OP_SET_PERMISSIONS
+	KindSetOwner                         // OP_SET_OWNER
+	KindTimes                            // OP_TIMES
+	KindSetReplication                   // OP_SET_REPLICATION
+	KindSetQuota                         // OP_SET_QUOTA
+	KindSymlink                          // OP_SYMLINK
+	KindSetXAttr                         // OP_SET_XATTR: XAttrs set (created or replaced)
+	KindRemoveXAttr                      // OP_REMOVE_XATTR: XAttrs removed
+	KindSetAcl                           // OP_SET_ACL: the full logical ACL; empty removes it
+	KindSetStoragePolicy                 // OP_SET_STORAGE_POLICY
+	KindAppend                           // OP_APPEND
+	KindTruncate                         // OP_TRUNCATE
+	KindConcat                           // OP_CONCAT_DELETE
 )
 
 var kindNames = [...]string{"", "OP_MKDIR", "OP_ADD", "OP_ADD_BLOCK", "OP_CLOSE", "OP_DELETE",
 	"OP_RENAME_OLD", "OP_RENAME", "OP_SET_PERMISSIONS", "OP_SET_OWNER", "OP_TIMES",
-	"OP_SET_REPLICATION", "OP_SET_QUOTA", "OP_SYMLINK"}
+	"OP_SET_REPLICATION", "OP_SET_QUOTA", "OP_SYMLINK", "OP_SET_XATTR", "OP_REMOVE_XATTR", "OP_SET_ACL",
+	"OP_SET_STORAGE_POLICY", "OP_APPEND", "OP_TRUNCATE", "OP_CONCAT_DELETE"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && k != 0 {
@@ -43,16 +51,16 @@ type Record struct {
 	Dst  string // the destination of a rename
 
 	InodeID   int64            // mkdir, add, symlink: the new inode's id
-	Timestamp int64            // mkdir, delete, rename: the operation's time
+	Timestamp int64            // mkdir, delete, rename, truncate, concat: the operation's time
 	Mtime     int64            // add, close, times (-1: unchanged), symlink
 	Atime     int64            // add, close, times (-1: unchanged), symlink
 	Perm      PermissionStatus // mkdir, add, close, symlink, set permissions (Mode only)
 
-	Replication   int16 // add, close, set replication
-	BlockSize     int64 // add, close: preferred block size
-	StoragePolicy uint8 // add
-	ClientName    string
-	ClientMachine string
+	Replication   int16   // add, close, set replication
+	BlockSize     int64   // add, close: preferred block size
+	StoragePolicy uint8   // add, set storage policy (0: unset)
+	ClientName    string  // add, append, truncate
+	ClientMachine string  // add, append, truncate
 	Overwrite     bool    // add: an existing file was replaced
 	Blocks        []Block // add block: [penultimate,] new last; close: all
 
@@ -63,6 +71,21 @@ type Record struct {
 
 	Options RenameOptions // rename
 	Target  string        // symlink
+
+	// Acl is the logical ACL (base entries included, as
+	// AclStorage.readINodeLogicalAcl gives it) of set ACL, and of mkdir
+	// and add when the new inode got extended entries from its parent's
+	// default ACL; nil otherwise.
+	Acl []AclEntry
+	// XAttrs: set xattr, remove xattr; mkdir and add carry a new inode's
+	// xattrs (none are given at creation here, so they are always nil
+	// from live operations, but replay applies them).
+	XAttrs []XAttr
+
+	NewBlock      bool     // append: CreateFlag.NEW_BLOCK
+	NewLength     int64    // truncate
+	TruncateBlock *Block   // truncate: the last block's recovery target; nil on a block boundary
+	Srcs          []string // concat: the sources, in order (Path is the target)
 }
 
 // Block is a block of a file as the namespace keeps it.
@@ -90,8 +113,12 @@ const (
 type Change struct {
 	Records []Record
 	Removed Removed
-	Status  *FileStatus // create: the new file
-	OK      bool        // delete, rename, set replication: the boolean result
+	Status  *FileStatus // create, append: the file's status
+	OK      bool        // delete, rename, set replication, truncate: the boolean result
+	// LastBlock is append's last block (see Append for when it is nil)
+	// and, when truncate must wait, the block to recover with its target
+	// length and generation stamp.
+	LastBlock *Block
 }
 
 // Removed lists what a deletion (delete, create with overwrite, rename
@@ -141,6 +168,20 @@ func (t *Tree) apply(w *wtx, rec *Record) (Removed, error) {
 		return t.applyRename(w, rec)
 	case KindSymlink:
 		return Removed{}, t.applySymlink(w, rec)
+	case KindSetXAttr:
+		return Removed{}, t.applySetXAttr(w, rec)
+	case KindRemoveXAttr:
+		return Removed{}, t.applyRemoveXAttr(w, rec)
+	case KindSetAcl:
+		return Removed{}, t.applySetAcl(w, rec)
+	case KindSetStoragePolicy:
+		return Removed{}, t.applySetStoragePolicy(w, rec)
+	case KindAppend:
+		return Removed{}, t.applyAppend(w, rec)
+	case KindTruncate:
+		return t.applyTruncate(w, rec)
+	case KindConcat:
+		return t.applyConcat(w, rec)
 	}
 	return Removed{}, t.applyAttr(w, rec)
 }

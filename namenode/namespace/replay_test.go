@@ -44,7 +44,7 @@ func (wl *workload) step(tr *Tree) *Change {
 		q = wl.sibling(p)
 	}
 	var ch *Change
-	switch []int{0, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 8, 9, 10, 11, 12, 13}[wl.rng.IntN(17)] {
+	switch []int{0, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}[wl.rng.IntN(24)] {
 	case 0, 1:
 		ch, _ = tr.Mkdirs(op, p, Mode(wl.rng.IntN(01000)), wl.rng.IntN(4) > 0)
 	case 2, 3:
@@ -77,6 +77,8 @@ func (wl *workload) step(tr *Tree) *Change {
 		} else {
 			ch, _ = tr.CreateSymlink(op, q, p, wl.rng.IntN(2) == 0)
 		}
+	default:
+		ch = wl.featureStep(tr, op, p, q)
 	}
 	if ch == nil {
 		ch = &Change{}
@@ -85,6 +87,77 @@ func (wl *workload) step(tr *Tree) *Change {
 		wl.known = append(wl.known, r.Path)
 	}
 	return ch
+}
+
+// featureStep runs one of the xattr, ACL, storage policy, append,
+// truncate and concat operations.
+func (wl *workload) featureStep(tr *Tree, op Op, p, q string) *Change {
+	var ch *Change
+	name := []string{"a", "b", "c"}[wl.rng.IntN(3)]
+	switch wl.rng.IntN(9) {
+	case 7, 8:
+		return wl.writeFile(tr, op, p)
+	case 0:
+		x := XAttr{NS: []XAttrNS{XAttrUser, XAttrTrusted}[wl.rng.IntN(2)], Name: name, Value: []byte{byte(wl.rng.IntN(3))}}
+		ch, _ = tr.SetXAttr(op, p, x, XAttrSetFlag(1+wl.rng.IntN(3)))
+	case 1:
+		ch, _ = tr.RemoveXAttr(op, p, XAttr{NS: XAttrUser, Name: name})
+	case 2:
+		spec := []AclEntry{{Type: AclUser, Name: "bob", Perm: Action(wl.rng.IntN(8))}}
+		if wl.rng.IntN(2) == 0 {
+			spec = append(spec, AclEntry{Scope: AclDefault, Type: AclGroup, Name: "users", Perm: ActReadExecute})
+		}
+		switch wl.rng.IntN(4) {
+		case 0:
+			ch, _ = tr.ModifyAclEntries(op, p, spec)
+		case 1:
+			ch, _ = tr.RemoveAclEntries(op, p, spec[:1])
+		case 2:
+			ch, _ = tr.RemoveDefaultAcl(op, p)
+		default:
+			ch, _ = tr.RemoveAcl(op, p)
+		}
+	case 3:
+		ch, _ = tr.SetStoragePolicy(op, p, []uint8{0, PolicyHot, PolicyCold, PolicyLazyPersist}[wl.rng.IntN(4)])
+	case 4:
+		ch, _ = tr.Append(op, p, "c1", "m1", wl.rng.IntN(2) == 0)
+	case 5:
+		ch, _ = tr.Truncate(op, p, int64(wl.rng.IntN(3<<20)), "c1", "m1", func() int64 { wl.block++; return wl.block })
+	case 6:
+		q = wl.sibling(p)
+		ch = wl.writeFile(tr, hdfs, q)
+		c, _ := tr.Concat(op, p, []string{q})
+		if c != nil {
+			ch.Records = append(ch.Records, c.Records...)
+		}
+	}
+	return ch
+}
+
+// writeFile writes and closes a file of one to three blocks, so that
+// append, truncate and concat have something to work on.
+func (wl *workload) writeFile(tr *Tree, op Op, p string) *Change {
+	a := createArgs(p)
+	a.Overwrite, a.ClientName, a.BlockSize = true, "w", 1<<20
+	all, err := tr.Create(op, a)
+	if err != nil {
+		return all
+	}
+	var prev *Block
+	for range 1 + wl.rng.IntN(3) {
+		wl.block++
+		b := Block{ID: wl.block, GenStamp: wl.now}
+		ch, err := tr.AddBlock(op, p, 0, "w", prev, b)
+		all.Records = append(all.Records, ch.Records...)
+		if err != nil {
+			return all
+		}
+		b.NumBytes = int64(1 + wl.rng.IntN(1<<20))
+		prev = &b
+	}
+	ch, _ := tr.CompleteFile(op, p, 0, "w", prev)
+	all.Records = append(all.Records, ch.Records...)
+	return all
 }
 
 // lastBlock is the file's last block with a length, for CompleteFile.
@@ -117,7 +190,7 @@ func TestReplayingRecordsReproducesTheTree(t *testing.T) {
 				if err != nil {
 					t.Fatalf("seed %d round %d: replaying %+v: %v", seed, round, rec, err)
 				}
-				if len(ch.Records) == 1 && rm.Inodes != ch.Removed.Inodes {
+				if len(ch.Records) == 1 && (rm.Inodes != ch.Removed.Inodes || len(rm.Blocks) != len(ch.Removed.Blocks)) {
 					t.Fatalf("seed %d round %d: %v removed %d live, %d replayed", seed, round, rec.Kind,
 						ch.Removed.Inodes, rm.Inodes)
 				}

@@ -30,8 +30,12 @@ type FileStatus struct {
 	Symlink       string
 	FileID        int64
 	ChildrenNum   int32
-	StoragePolicy uint8
-	Snapshottable bool // the root, which Hadoop makes snapshottable
+	StoragePolicy uint8 // the policy in effect (own or inherited); 0 when none is set
+	Snapshottable bool  // the root, which Hadoop makes snapshottable
+	// HasAcl is HdfsFileStatus.Flags.HAS_ACL: the inode has an ACL
+	// feature. On the wire it is both a flag of HdfsFileStatusProto and
+	// bit 12 of the permission (FsPermissionExtension).
+	HasAcl bool
 }
 
 // Listing is DirectoryListing: one page of entries and how many follow.
@@ -75,11 +79,21 @@ func (t *Tree) fileInfo(v view, r *resolved) *FileStatus {
 	return t.status(v, r.last(), nil, true)
 }
 
-// status is FSDirStatAndListingOp.createFileStatus for slot, named name.
+// status is FSDirStatAndListingOp.createFileStatus for slot, named name,
+// with the storage policy in effect when withPolicy is set.
 func (t *Tree) status(v view, slot uint32, name []byte, withPolicy bool) *FileStatus {
+	var policy uint8
+	if withPolicy && !v.node(slot).isSymlink() {
+		policy = t.effectivePolicy(v, slot)
+	}
+	return t.statusWith(v, slot, name, policy)
+}
+
+// statusWith is status with the storage policy to report.
+func (t *Tree) statusWith(v view, slot uint32, name []byte, policy uint8) *FileStatus {
 	n := v.node(slot)
 	st := &FileStatus{Name: name, ModTime: n.mtime, AccessTime: n.atime, Permission: n.mode(),
-		Owner: t.owner(n), Group: t.group(n), FileID: n.id}
+		Owner: t.owner(n), Group: t.group(n), FileID: n.id, StoragePolicy: policy, HasAcl: t.hasAcl(v, slot)}
 	switch n.kind() {
 	case kindDir:
 		st.Type = TypeDir
@@ -90,9 +104,6 @@ func (t *Tree) status(v view, slot uint32, name []byte, withPolicy bool) *FileSt
 		st.Length = t.fileSize(v, slot, false)
 		st.Replication = n.replication()
 		st.BlockSize = n.blockSize()
-		if withPolicy {
-			st.StoragePolicy = n.policy()
-		}
 	case kindSymlink:
 		st.Type = TypeSymlink
 		st.Symlink = string(t.names.get(n.a))
@@ -166,9 +177,14 @@ func (t *Tree) listing(v view, r *resolved, after []byte) *Listing {
 	}
 	n := min(len(kids)-start, t.cfg.ListLimit)
 	l := &Listing{Entries: make([]FileStatus, n), Remaining: len(kids) - start - n}
+	dirPolicy := t.effectivePolicy(v, slot)
 	for i := range n {
 		k := kids[start+i]
-		l.Entries[i] = *t.status(v, k, bytes.Clone(v.name(k)), true)
+		policy := dirPolicy // a symlink lists with its directory's, as in Hadoop
+		if own := t.localPolicy(v, k); own != PolicyUnspecified {
+			policy = own
+		}
+		l.Entries[i] = *t.statusWith(v, k, bytes.Clone(v.name(k)), policy)
 	}
 	return l
 }

@@ -64,7 +64,7 @@ func (t *Tree) addSymlink(w *wtx, op Op, r *resolved, target string, ch *Change)
 	v := w.view()
 	base := v.node(r.nodes[r.existing()-1]).mode()
 	ancestors := PermissionStatus{User: op.User}
-	if err := t.createDirs(w, r, r.n()-1, ancestors, base.withImplicitUWX(), op.Now, ch); err != nil {
+	if err := t.createDirs(w, r, r.n()-1, ancestors, base.withImplicitUWX(), nil, op.Now, ch); err != nil {
 		return err
 	}
 	if err := t.checkAdd(v, r, r.n()-1, r.lastName(), addCheck{delta: counts{ns: 1}}); err != nil {

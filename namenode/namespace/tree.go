@@ -54,6 +54,7 @@ func New(cfg Config) (*Tree, error) {
 	t := &Tree{cfg: cfg, users: newStrTable(), groups: newStrTable(), ids: newIDMap()}
 	for i := range t.shards {
 		t.shards[i].lease = map[uint32]lease{}
+		t.shards[i].feat = map[uint32]features{}
 	}
 	t.names.put(nil)
 	t.newRoot()

@@ -107,7 +107,8 @@ func transition(root string, f [6]bool) (State, error) {
 	case ckptTmp:
 		return RecoverCheckpoint, nil
 	case finalizedTmp && previous:
-		return NonExistent, inconsistentf(root, "previous and finalized.tmp cannot exist together.")
+		// Hadoop's text has no space before "cannot"; kept as it prints.
+		return NonExistent, inconsistentf(root, "previous and finalized.tmpcannot exist together.")
 	case finalizedTmp:
 		return CompleteFinalize, nil
 	case prevTmp && previous:

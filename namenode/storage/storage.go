@@ -37,8 +37,9 @@ type DirState struct {
 // mid-upgrade, mid-rollback or mid-checkpoint is refused with
 // ErrNeedsRecovery; the formatted ones (with current/VERSION) must agree
 // on layout version, namespaceID, clusterID and blockpoolID. Directories
-// without VERSION are NOT_FORMATTED (Hadoop clears them and saves the
-// namespace into them). At least one must be formatted. An older layout
+// without VERSION are NOT_FORMATTED: Load gives them an empty current/,
+// as Hadoop does, and the namespace is to be saved into them (Hadoop's
+// needToSave). At least one must be formatted. An older layout
 // is loaded and reported in Layout; CheckStartup says whether Hadoop
 // would start on it.
 func Load(fsys FS, dirs *Dirs) (*Storage, error) {
@@ -76,8 +77,24 @@ func (s *Storage) load() error {
 	}
 	s.Version = *agreed
 	var err error
-	s.Layout, err = CheckLayout(agreed.LayoutVersion, s.States[0].Dir.Root)
-	return err
+	if s.Layout, err = CheckLayout(agreed.LayoutVersion, s.States[0].Dir.Root); err != nil {
+		return err
+	}
+	return s.clearUnformatted()
+}
+
+// clearUnformatted gives each NOT_FORMATTED directory an empty current/,
+// as FSImage.recoverTransitionRead does before loading, so that it can be
+// listed and the namespace saved into it (Plan.NeedToSave).
+func (s *Storage) clearUnformatted() error {
+	for _, ds := range s.States {
+		if ds.State == NotFormatted {
+			if err := ClearCurrent(s.FS, ds.Dir.Root); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Storage) lockAndAnalyze(d Dir) (State, error) {

@@ -1,0 +1,468 @@
+package namenode
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/namenode/blocks"
+	"github.com/hdfsd/hdfsd/namenode/clientrpc"
+	"github.com/hdfsd/hdfsd/namenode/editlog"
+	"github.com/hdfsd/hdfsd/namenode/namespace"
+)
+
+// The ClientProtocol side of the namesystem (clientrpc.Namesystem). Reads
+// go to the namespace directly; mutations go through mutate.
+
+var _ clientrpc.Namesystem = (*Namesystem)(nil)
+
+// ---- reads
+
+func (n *Namesystem) GetFileInfo(ctx context.Context, src string, resolveLink bool) (*namespace.FileStatus, error) {
+	op, _ := n.opFor(ctx)
+	return n.tree.GetFileInfo(op, src, resolveLink)
+}
+
+func (n *Namesystem) GetListing(ctx context.Context, src string, startAfter []byte, needLocation bool) (*clientrpc.Listing, error) {
+	op, _ := n.opFor(ctx)
+	l, err := n.tree.GetListing(op, src, startAfter)
+	if err != nil || l == nil {
+		if isNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	out := &clientrpc.Listing{Listing: *l}
+	if needLocation {
+		out.Locations = make([]*blocks.LocatedBlocks, len(l.Entries))
+		for i, e := range l.Entries {
+			if e.Type == namespace.TypeFile {
+				out.Locations[i] = n.locate(e.FileID, e.Length, 0, e.Length)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (n *Namesystem) GetContentSummary(ctx context.Context, src string) (*namespace.ContentSummary, error) {
+	op, _ := n.opFor(ctx)
+	return n.tree.GetContentSummary(op, src)
+}
+
+func (n *Namesystem) GetQuotaUsage(ctx context.Context, src string) (*namespace.QuotaUsage, error) {
+	op, _ := n.opFor(ctx)
+	return n.tree.GetQuotaUsage(op, src)
+}
+
+func (n *Namesystem) GetLinkTarget(ctx context.Context, path string) (string, error) {
+	op, _ := n.opFor(ctx)
+	st, err := n.tree.GetFileInfo(op, path, false)
+	if err != nil {
+		return "", err
+	}
+	if st == nil {
+		return "", &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + path}
+	}
+	if st.Type != namespace.TypeSymlink {
+		return "", &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: "Path " + path + " is not a symbolic link"}
+	}
+	return st.Symlink, nil
+}
+
+// locate is a file's block locations: without DataNodes every block has
+// no locations.
+func (n *Namesystem) locate(fileID, length, offset, count int64) *blocks.LocatedBlocks {
+	bs := n.tree.Blocks(fileID)
+	lb := &blocks.LocatedBlocks{FileLength: length, LastBlockComplete: true}
+	var pos int64
+	for i, b := range bs {
+		loc := blocks.Located{Block: blocks.Extended{PoolID: n.blockPoolID, ID: b.ID, GenStamp: b.GenStamp, NumBytes: b.NumBytes}, Offset: pos}
+		if !b.Complete {
+			lb.UnderConstruction = true
+		}
+		if pos+b.NumBytes > offset && pos < offset+count || (count == 0 && i == 0) {
+			lb.Blocks = append(lb.Blocks, loc)
+		}
+		if i == len(bs)-1 {
+			l := loc
+			lb.LastBlock = &l
+			lb.LastBlockComplete = b.Complete
+		}
+		pos += b.NumBytes
+	}
+	return lb
+}
+
+func (n *Namesystem) GetBlockLocations(ctx context.Context, src string, offset, length int64) (*blocks.LocatedBlocks, error) {
+	op, _ := n.opFor(ctx)
+	if offset < 0 {
+		return nil, &hadooprpc.RemoteError{Class: "org.apache.hadoop.HadoopIllegalArgumentException", Message: "Negative offset is not supported. File: " + src}
+	}
+	if length < 0 {
+		return nil, &hadooprpc.RemoteError{Class: "org.apache.hadoop.HadoopIllegalArgumentException", Message: "Negative length is not supported. File: " + src}
+	}
+	st, err := n.tree.GetFileInfo(op, src, true)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
+	}
+	if st.Type != namespace.TypeFile {
+		return nil, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "Path is not a file: " + src}
+	}
+	n.touchAccessTime(ctx, src, st)
+	return n.locate(st.FileID, st.Length, offset, length), nil
+}
+
+// touchAccessTime updates a file's access time on read when it is older
+// than dfs.namenode.accesstime.precision, as Hadoop does (and logs
+// OP_TIMES).
+func (n *Namesystem) touchAccessTime(ctx context.Context, src string, st *namespace.FileStatus) {
+	prec := n.cfg.AccessTimePrecision.Milliseconds()
+	now := n.now().UnixMilli()
+	if prec <= 0 || now <= st.AccessTime+prec || n.safe.On() {
+		return
+	}
+	_, _ = n.mutate(ctx, mutation{}, func(_ namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		super := namespace.Op{User: n.cfg.User, Now: now}
+		ch, err := n.tree.SetTimes(super, src, -1, now)
+		return ch, nil, nil, err
+	})
+}
+
+func (n *Namesystem) GetPreferredBlockSize(ctx context.Context, src string) (int64, error) {
+	op, _ := n.opFor(ctx)
+	st, err := n.tree.GetFileInfo(op, src, true)
+	if err != nil {
+		return 0, err
+	}
+	if st == nil {
+		return 0, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
+	}
+	return st.BlockSize, nil
+}
+
+func (n *Namesystem) IsFileClosed(ctx context.Context, src string) (bool, error) {
+	op, _ := n.opFor(ctx)
+	st, err := n.tree.GetFileInfo(op, src, true)
+	if err != nil {
+		return false, err
+	}
+	if st == nil {
+		return false, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
+	}
+	_, open := n.leases.Holder(st.FileID)
+	return !open, nil
+}
+
+func (n *Namesystem) GetEnclosingRoot(ctx context.Context, path string) (string, error) {
+	return "/", nil
+}
+
+// ---- namespace mutations
+
+func (n *Namesystem) Mkdirs(ctx context.Context, src string, mode clientrpc.CreateMode, createParent bool) (bool, error) {
+	_, err := n.mutate(ctx, mutation{what: "Cannot create directory " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.Mkdirs(op, src, mode.Masked, createParent)
+		return ch, nil, nil, err
+	})
+	return err == nil, err
+}
+
+func (n *Namesystem) Delete(ctx context.Context, src string, recursive bool) (bool, error) {
+	v, err := n.mutate(ctx, mutation{what: "Cannot delete " + src, atMostOnce: true}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.Delete(op, src, recursive)
+		if err != nil {
+			return ch, nil, nil, err
+		}
+		return ch, nil, ch.OK, nil
+	})
+	ok, _ := v.(bool)
+	return ok, err
+}
+
+func (n *Namesystem) Rename(ctx context.Context, src, dst string) (bool, error) {
+	v, err := n.mutate(ctx, mutation{what: "Cannot rename " + src, atMostOnce: true}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.RenameOld(op, src, dst)
+		if err != nil {
+			return ch, nil, nil, err
+		}
+		return ch, nil, ch.OK, nil
+	})
+	ok, _ := v.(bool)
+	return ok, err
+}
+
+func (n *Namesystem) Rename2(ctx context.Context, src, dst string, opts namespace.RenameOptions) error {
+	_, err := n.mutate(ctx, mutation{what: "Cannot rename " + src, atMostOnce: true}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.Rename(op, src, dst, opts)
+		return ch, nil, true, err
+	})
+	return err
+}
+
+func (n *Namesystem) SetPermission(ctx context.Context, src string, mode namespace.Mode) error {
+	_, err := n.mutate(ctx, mutation{what: "Cannot set permission for " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.SetPermission(op, src, mode)
+		return ch, nil, nil, err
+	})
+	return err
+}
+
+func (n *Namesystem) SetOwner(ctx context.Context, src string, user, group *string) error {
+	_, err := n.mutate(ctx, mutation{what: "Cannot set owner for " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.SetOwner(op, src, user, group)
+		return ch, nil, nil, err
+	})
+	return err
+}
+
+func (n *Namesystem) SetTimes(ctx context.Context, src string, mtime, atime int64) error {
+	_, err := n.mutate(ctx, mutation{what: "Cannot set times " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.SetTimes(op, src, mtime, atime)
+		return ch, nil, nil, err
+	})
+	return err
+}
+
+func (n *Namesystem) SetReplication(ctx context.Context, src string, replication int16) (bool, error) {
+	v, err := n.mutate(ctx, mutation{what: "Cannot set replication for " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.SetReplication(op, src, replication)
+		if err != nil {
+			return ch, nil, nil, err
+		}
+		return ch, nil, ch.OK, nil
+	})
+	ok, _ := v.(bool)
+	return ok, err
+}
+
+func (n *Namesystem) SetQuota(ctx context.Context, src string, nsQuota, ssQuota int64, storageType blocks.StorageType) error {
+	if storageType != 0 {
+		return unsupported("setQuota with a storage type")
+	}
+	_, err := n.mutate(ctx, mutation{what: "Cannot set quota on " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.SetQuota(op, src, nsQuota, ssQuota)
+		return ch, nil, nil, err
+	})
+	return err
+}
+
+func (n *Namesystem) CreateSymlink(ctx context.Context, target, link string, dirPerm namespace.Mode, createParent bool) error {
+	_, err := n.mutate(ctx, mutation{what: "Cannot create symlink " + link, atMostOnce: true}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.CreateSymlink(op, target, link, createParent)
+		return ch, nil, true, err
+	})
+	return err
+}
+
+// ---- files
+
+func (n *Namesystem) Create(ctx context.Context, req clientrpc.CreateRequest) (*namespace.FileStatus, error) {
+	if req.ECPolicyName != "" {
+		return nil, unsupported("erasure coding")
+	}
+	_, caller := n.opFor(ctx)
+	machine := clientMachine(caller)
+	v, err := n.mutate(ctx, mutation{what: "Cannot create file" + req.Src, atMostOnce: true}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.Create(op, namespace.CreateArgs{
+			Path: req.Src, Masked: req.Mode.Masked, ClientName: req.ClientName, ClientMachine: machine,
+			Create: req.Flags&clientrpc.FlagCreate != 0, Overwrite: req.Flags&clientrpc.FlagOverwrite != 0,
+			CreateParent: req.CreateParent, Replication: req.Replication, BlockSize: req.BlockSize,
+		})
+		if err != nil {
+			return ch, nil, nil, err
+		}
+		n.leases.Add(req.ClientName, ch.Status.FileID, n.now())
+		return ch, nil, ch.Status, nil
+	})
+	st, _ := v.(*namespace.FileStatus)
+	return st, err
+}
+
+func clientMachine(c hadooprpc.Caller) string {
+	if c.Remote == nil {
+		return ""
+	}
+	s := c.Remote.String()
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Trim(s, "[]")
+}
+
+func (n *Namesystem) AddBlock(ctx context.Context, req clientrpc.AddBlockRequest) (*blocks.Located, error) {
+	if n.safe.On() {
+		return nil, n.errSafeMode("Cannot add block to " + req.Src)
+	}
+	op, _ := n.opFor(ctx)
+	// The lease checks come first; then, with no DataNode to place the
+	// block on, Hadoop's placement fails.
+	st, err := n.tree.GetFileInfo(op, req.Src, true)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + req.Src}
+	}
+	if h, ok := n.leases.Holder(st.FileID); !ok {
+		return nil, &namespace.Error{Kind: namespace.ErrLeaseExpired, Msg: "File is not open for writing: " + req.Src}
+	} else if h != req.ClientName {
+		return nil, &namespace.Error{Kind: namespace.ErrLeaseExpired, Msg: "Client (=" + req.ClientName + ") is not the lease owner (=" + h + ": " + req.Src}
+	}
+	return nil, &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: fmt.Sprintf(
+		"File %s could only be written to 0 of the %d minReplication nodes. There are 0 datanode(s) running and 0 node(s) are excluded in this operation.",
+		req.Src, n.cfg.Namespace.MinReplication)}
+}
+
+func prevBlock(b *blocks.Extended) *namespace.Block {
+	if b == nil {
+		return nil
+	}
+	return &namespace.Block{ID: b.ID, GenStamp: b.GenStamp, NumBytes: b.NumBytes}
+}
+
+func (n *Namesystem) AbandonBlock(ctx context.Context, b blocks.Extended, fileID int64, src, holder string) error {
+	return &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: "Cannot abandon block " + fmt.Sprint(b.ID) + ": no such block in " + src}
+}
+
+func (n *Namesystem) GetAdditionalDatanode(ctx context.Context, req clientrpc.AdditionalDatanodeRequest) (*blocks.Located, error) {
+	return nil, &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: fmt.Sprintf(
+		"Failed to find datanode, suggest to check cluster health. excludedNodes=%v", req.Excludes)}
+}
+
+func (n *Namesystem) Complete(ctx context.Context, src, clientName string, last *blocks.Extended, fileID int64) (bool, error) {
+	v, err := n.mutate(ctx, mutation{what: "Cannot complete file " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.CompleteFile(op, src, fileID, clientName, prevBlock(last))
+		if err != nil {
+			return ch, nil, false, err
+		}
+		if id := fileIDOf(ch, fileID); id != 0 {
+			n.leases.Remove(id)
+		}
+		return ch, nil, true, nil
+	})
+	ok, _ := v.(bool)
+	return ok, err
+}
+
+// fileIDOf finds the closed file's id in a complete's change.
+func fileIDOf(ch *namespace.Change, fileID int64) int64 {
+	if fileID != 0 {
+		return fileID
+	}
+	for _, r := range ch.Records {
+		if r.Kind == namespace.KindClose {
+			return r.InodeID
+		}
+	}
+	return 0
+}
+
+func (n *Namesystem) UpdateBlockForPipeline(ctx context.Context, b blocks.Extended, clientName string) (*blocks.Located, error) {
+	return nil, &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: fmt.Sprintf("Block %d does not exist.", b.ID)}
+}
+
+func (n *Namesystem) UpdatePipeline(ctx context.Context, clientName string, oldBlock, newBlock blocks.Extended, newNodes []blocks.DatanodeID, storageIDs []string) error {
+	return &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: fmt.Sprintf("Block %d does not exist.", oldBlock.ID)}
+}
+
+func (n *Namesystem) Fsync(ctx context.Context, src string, fileID int64, clientName string, lastBlockLength int64) error {
+	op, _ := n.opFor(ctx)
+	st, err := n.tree.GetFileInfo(op, src, true)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
+	}
+	if h, ok := n.leases.Holder(st.FileID); !ok || h != clientName {
+		return &namespace.Error{Kind: namespace.ErrLeaseExpired, Msg: "Client (=" + clientName + ") is not the lease owner: " + src}
+	}
+	return nil
+}
+
+func (n *Namesystem) RenewLease(ctx context.Context, clientName string, namespaces []string) error {
+	if n.safe.On() {
+		return n.errSafeMode("Cannot renew lease for " + clientName)
+	}
+	n.leases.Renew(clientName, n.now())
+	return nil
+}
+
+func (n *Namesystem) RecoverLease(ctx context.Context, src, clientName string) (bool, error) {
+	op, _ := n.opFor(ctx)
+	if n.safe.On() {
+		return false, n.errSafeMode("Cannot recover the lease of " + src)
+	}
+	st, err := n.tree.GetFileInfo(op, src, true)
+	if err != nil {
+		return false, err
+	}
+	if st == nil {
+		return false, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File not found " + src}
+	}
+	if st.Type != namespace.TypeFile {
+		return false, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "Path is not a file: " + src}
+	}
+	holder, open := n.leases.Holder(st.FileID)
+	if !open {
+		return true, nil
+	}
+	return n.releaseLease(ctx, src, st.FileID, holder)
+}
+
+// releaseLease closes a file whose writer is gone, when every block is
+// complete; a file whose last block is still being written needs block
+// recovery, which comes with the DataNodes.
+func (n *Namesystem) releaseLease(ctx context.Context, src string, fileID int64, holder string) (bool, error) {
+	bs := n.tree.Blocks(fileID)
+	for _, b := range bs {
+		if !b.Complete {
+			return false, &hadooprpc.RemoteError{Class: "org.apache.hadoop.hdfs.protocol.RecoveryInProgressException",
+				Message: "Failed to RECOVER_LEASE " + src + " for " + holder + ": block recovery needs DataNodes"}
+		}
+	}
+	_, err := n.mutate(ctx, mutation{what: "Cannot recover the lease of " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.CompleteFile(namespace.Op{User: n.cfg.User, Now: op.Now}, src, fileID, holder, nil)
+		if err == nil {
+			n.leases.Remove(fileID)
+		}
+		return ch, nil, nil, err
+	})
+	return err == nil, err
+}
+
+func (n *Namesystem) ReportBadBlocks(ctx context.Context, bad []blocks.Located) error { return nil }
+
+// unsupported is the error for what this NameNode cannot do yet.
+func unsupported(what string) error {
+	return &hadooprpc.RemoteError{Class: "java.lang.UnsupportedOperationException", Message: what + " is not supported by this version of hdfsd"}
+}
+
+// Append reopens a closed file for holder (the namespace part; writing
+// the bytes needs DataNodes).
+func (n *Namesystem) Append(ctx context.Context, src, clientName string, flags clientrpc.CreateFlag) (*blocks.Located, *namespace.FileStatus, error) {
+	_, caller := n.opFor(ctx)
+	type result struct {
+		last *blocks.Located
+		st   *namespace.FileStatus
+	}
+	v, err := n.mutate(ctx, mutation{what: "Cannot append to file" + src, atMostOnce: true}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := n.tree.Append(op, src, clientName, clientMachine(caller), flags&clientrpc.FlagNewBlock != 0)
+		if err != nil {
+			return ch, nil, nil, err
+		}
+		n.leases.Add(clientName, ch.Status.FileID, n.now())
+		r := result{st: ch.Status}
+		if b := ch.LastBlock; b != nil {
+			r.last = &blocks.Located{Block: blocks.Extended{PoolID: n.blockPoolID, ID: b.ID, GenStamp: b.GenStamp, NumBytes: b.NumBytes},
+				Offset: ch.Status.Length - b.NumBytes}
+		}
+		return ch, nil, r, nil
+	})
+	r, _ := v.(result)
+	return r.last, r.st, err
+}

@@ -1,0 +1,236 @@
+package namenode
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/namenode/blocks"
+	"github.com/hdfsd/hdfsd/namenode/clientrpc"
+	"github.com/hdfsd/hdfsd/namenode/namespace"
+)
+
+// The administrative ClientProtocol calls (dfsadmin and friends).
+
+// checkSuper is FSPermissionChecker.checkSuperuserPrivilege.
+func (n *Namesystem) checkSuper(ctx context.Context, operation string) error {
+	op, _ := n.opFor(ctx)
+	if !n.cfg.Namespace.PermissionsEnabled || op.User == n.cfg.User || slices.Contains(op.Groups, n.cfg.Namespace.Supergroup) {
+		return nil
+	}
+	return &namespace.Error{Kind: namespace.ErrAccessControl,
+		Msg: "Access denied for user " + op.User + ". Superuser privilege is required for operation " + operation}
+}
+
+func (n *Namesystem) CheckRead(ctx context.Context) error { return nil }
+
+func (n *Namesystem) GetStats(ctx context.Context) (clientrpc.FsStats, error) {
+	return clientrpc.FsStats{}, nil
+}
+
+func (n *Namesystem) GetReplicatedBlockStats(ctx context.Context) (clientrpc.ReplicatedBlockStats, error) {
+	return clientrpc.ReplicatedBlockStats{}, nil
+}
+
+func (n *Namesystem) GetECBlockGroupStats(ctx context.Context) (clientrpc.ECBlockGroupStats, error) {
+	return clientrpc.ECBlockGroupStats{}, nil
+}
+
+func (n *Namesystem) GetDatanodeReport(ctx context.Context, kind blocks.ReportType) ([]blocks.DatanodeInfo, error) {
+	return nil, n.checkSuper(ctx, "datanodeReport")
+}
+
+func (n *Namesystem) SetSafeMode(ctx context.Context, action clientrpc.SafeModeAction, checked bool) (bool, error) {
+	if action != clientrpc.SafeModeGet {
+		name := map[clientrpc.SafeModeAction]string{clientrpc.SafeModeLeave: "safemode_leave",
+			clientrpc.SafeModeEnter: "safemode_enter", clientrpc.SafeModeForceExit: "safemode_force_exit"}[action]
+		if err := n.checkSuper(ctx, name); err != nil {
+			return false, err
+		}
+	}
+	switch action {
+	case clientrpc.SafeModeEnter:
+		n.safe.Enter()
+		n.log.Info("STATE* Safe mode is ON.")
+	case clientrpc.SafeModeLeave, clientrpc.SafeModeForceExit:
+		if err := n.safe.Leave(action == clientrpc.SafeModeForceExit); err != nil {
+			return true, &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: err.Error()}
+		}
+		n.log.Info("STATE* Safe mode is OFF")
+	}
+	return n.safe.On(), nil
+}
+
+func (n *Namesystem) SaveNamespace(ctx context.Context, timeWindow, txGap int64) (bool, error) {
+	if err := n.checkSuper(ctx, "saveNamespace"); err != nil {
+		return false, err
+	}
+	if !n.safe.On() {
+		return false, &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException,
+			Message: "Safe mode should be turned ON in order to create namespace image."}
+	}
+	if n.ckpt == nil {
+		return false, unsupported("saveNamespace")
+	}
+	return n.ckpt.SaveNamespace(ctx, timeWindow, txGap)
+}
+
+func (n *Namesystem) RollEdits(ctx context.Context) (int64, error) {
+	if err := n.checkSuper(ctx, "rollEditLog"); err != nil {
+		return 0, err
+	}
+	if n.safe.On() {
+		return 0, n.errSafeMode("Log not rolled")
+	}
+	if n.ckpt == nil {
+		return 0, unsupported("rollEdits")
+	}
+	return n.ckpt.RollEdits(ctx)
+}
+
+func (n *Namesystem) RestoreFailedStorage(ctx context.Context, arg string) (bool, error) {
+	if err := n.checkSuper(ctx, "restoreFailedStorage"); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
+func (n *Namesystem) RefreshNodes(ctx context.Context) error {
+	return n.checkSuper(ctx, "refreshNodes")
+}
+
+func (n *Namesystem) FinalizeUpgrade(ctx context.Context) error {
+	return n.checkSuper(ctx, "finalizeUpgrade")
+}
+
+func (n *Namesystem) UpgradeStatus(ctx context.Context) (bool, error) { return true, nil }
+
+func (n *Namesystem) RollingUpgrade(ctx context.Context, action clientrpc.RollingUpgradeAction) (*clientrpc.RollingUpgradeInfo, error) {
+	if err := n.checkSuper(ctx, "rollingUpgrade"); err != nil {
+		return nil, err
+	}
+	if action != clientrpc.RollingUpgradeQuery {
+		return nil, unsupported("rolling upgrade")
+	}
+	return nil, nil
+}
+
+func (n *Namesystem) MetaSave(ctx context.Context, filename string) error {
+	if err := n.checkSuper(ctx, "metaSave"); err != nil {
+		return err
+	}
+	return unsupported("metaSave")
+}
+
+func (n *Namesystem) SetBalancerBandwidth(ctx context.Context, bandwidth int64) error {
+	return n.checkSuper(ctx, "setBalancerBandwidth")
+}
+
+func (n *Namesystem) GetCurrentEditLogTxid(ctx context.Context) (int64, error) {
+	if err := n.checkSuper(ctx, "getCurrentEditLogTxid"); err != nil {
+		return 0, err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.lastTxID(), nil
+}
+
+// listOpenFilesBatch is dfs.namenode.list.openfiles.num.responses.
+const listOpenFilesBatch = 1000
+
+func (n *Namesystem) ListOpenFiles(ctx context.Context, prevID int64, types clientrpc.OpenFilesType, path string) ([]namespace.OpenFile, bool, error) {
+	if err := n.checkSuper(ctx, "listOpenFiles"); err != nil {
+		return nil, false, err
+	}
+	var out []namespace.OpenFile
+	for _, f := range n.tree.OpenFiles() {
+		if f.ID <= prevID || (path != "" && path != "/" && f.Path != path && !strings.HasPrefix(f.Path, path+"/")) {
+			continue
+		}
+		if len(out) == listOpenFilesBatch {
+			return out, true, nil
+		}
+		out = append(out, f)
+	}
+	return out, false, nil
+}
+
+func (n *Namesystem) Msync(ctx context.Context) error { return nil }
+
+func (n *Namesystem) GetHAServiceState(ctx context.Context) (clientrpc.HAState, error) {
+	return clientrpc.Active, nil
+}
+
+func (n *Namesystem) GetDelegationToken(ctx context.Context, renewer string) (*clientrpc.Token, error) {
+	// With security off the secret manager does not run, and Hadoop hands
+	// out no token.
+	return nil, nil
+}
+
+var errNoSecretManager = &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException,
+	Message: "Delegation Token can be issued only with kerberos or web authentication"}
+
+func (n *Namesystem) RenewDelegationToken(ctx context.Context, t clientrpc.Token) (int64, error) {
+	return 0, errNoSecretManager
+}
+
+func (n *Namesystem) CancelDelegationToken(ctx context.Context, t clientrpc.Token) error {
+	return errNoSecretManager
+}
+
+// ---- erasure coding: the built-in policies, none set on any path
+
+func (n *Namesystem) GetErasureCodingPolicies(ctx context.Context) ([]clientrpc.ECPolicy, error) {
+	return clientrpc.DefaultECPolicies(), nil
+}
+
+func (n *Namesystem) GetErasureCodingPolicy(ctx context.Context, src string) (*clientrpc.ECPolicy, error) {
+	op, _ := n.opFor(ctx)
+	st, err := n.tree.GetFileInfo(op, src, true)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "Path not found: " + src}
+	}
+	return nil, nil
+}
+
+func (n *Namesystem) GetErasureCodingCodecs(ctx context.Context) (map[string]string, error) {
+	return clientrpc.DefaultECCodecs(), nil
+}
+
+func (n *Namesystem) GetECTopologyResultForPolicies(ctx context.Context, policies []string) (clientrpc.ECTopologyResult, error) {
+	return clientrpc.ECTopologyResult{Supported: true, Message: "The cluster setup can support EC policies: " + strings.Join(policies, ", ")}, nil
+}
+
+// ---- snapshots: not built yet; no directory is snapshottable
+
+func (n *Namesystem) AllowSnapshot(ctx context.Context, root string) error {
+	return unsupported("allowSnapshot")
+}
+func (n *Namesystem) DisallowSnapshot(ctx context.Context, root string) error {
+	return unsupported("disallowSnapshot")
+}
+func (n *Namesystem) CreateSnapshot(ctx context.Context, root, name string) (string, error) {
+	return "", unsupported("createSnapshot")
+}
+func (n *Namesystem) DeleteSnapshot(ctx context.Context, root, name string) error {
+	return unsupported("deleteSnapshot")
+}
+func (n *Namesystem) RenameSnapshot(ctx context.Context, root, oldName, newName string) error {
+	return unsupported("renameSnapshot")
+}
+func (n *Namesystem) GetSnapshottableDirListing(ctx context.Context) ([]clientrpc.SnapshottableDir, error) {
+	return nil, nil
+}
+func (n *Namesystem) GetSnapshotListing(ctx context.Context, root string) ([]clientrpc.SnapshotStatus, error) {
+	return nil, unsupported("getSnapshotListing")
+}
+func (n *Namesystem) GetSnapshotDiffReport(ctx context.Context, root, from, to string) (*clientrpc.DiffReport, error) {
+	return nil, unsupported("getSnapshotDiffReport")
+}
+func (n *Namesystem) GetSnapshotDiffReportListing(ctx context.Context, root, from, to string, cursor clientrpc.DiffCursor) (*clientrpc.DiffReportListing, error) {
+	return nil, unsupported("getSnapshotDiffReportListing")
+}

@@ -1,0 +1,241 @@
+package namenode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hdfsd/hdfsd/conf"
+	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/namenode/clientrpc"
+	"github.com/hdfsd/hdfsd/namenode/editlog"
+	"github.com/hdfsd/hdfsd/namenode/journal"
+	"github.com/hdfsd/hdfsd/namenode/namespace"
+	"github.com/hdfsd/hdfsd/namenode/storage"
+)
+
+// Format is `hdfs namenode -format`: new IDs, and in every name and edits
+// directory VERSION, seen_txid and (in the image directories) the empty
+// namespace's fsimage_0000000000000000000.
+func Format(cfg Config, opt storage.FormatOptions, log *slog.Logger) error {
+	dirs := storage.NewDirs(cfg.NameDirs, cfg.EditsDirs)
+	opt.SaveImage = nil
+	v, err := storage.Format(storage.OSFS, dirs, opt)
+	if err != nil {
+		return err
+	}
+	tree, err := namespace.New(cfg.Namespace)
+	if err != nil {
+		return err
+	}
+	meta := freshMeta(v.NamespaceID)
+	if err := storage.SaveImage(storage.OSFS, dirs, 0, imageSaver(tree, meta, cfg)); err != nil {
+		return err
+	}
+	for _, d := range dirs.Healthy() {
+		log.Info("Storage directory " + d.Root + " has been successfully formatted.")
+	}
+	log.Info("Formatted", "clusterID", v.ClusterID, "blockpoolID", v.BlockPoolID, "namespaceID", v.NamespaceID)
+	return nil
+}
+
+// Start loads the newest image and the edits after it from the storage
+// directories, opens a new edit segment and starts serving.
+func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	fsys := opts.FS
+	if fsys == nil {
+		fsys = storage.OSFS
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	began := time.Now()
+	d := &Daemon{conf: c, cfg: cfg, log: log, fsys: fsys, failed: make(chan error, 1), closed: make(chan struct{})}
+	d.dirs = storage.NewDirs(cfg.NameDirs, cfg.EditsDirs)
+	st, err := storage.Load(fsys, d.dirs)
+	if err != nil {
+		return nil, err
+	}
+	d.st = st
+	ok := false
+	defer func() {
+		if !ok {
+			st.Close()
+		}
+	}()
+	if err := st.CheckStartup(false); err != nil {
+		return nil, err
+	}
+	d.version = st.Version
+	scan := journal.Scanner(fsys)
+	if err := st.Recover(scan, 0); err != nil {
+		return nil, err
+	}
+	plan, err := st.Inspect(scan, storage.InspectOptions{ForWrite: true})
+	if err != nil {
+		return nil, err
+	}
+	ns := &Namesystem{cfg: cfg, log: log, now: now, host: hostname(), blockPoolID: st.Version.BlockPoolID,
+		groups: NewGroups(nil, cfg.GroupsCache, cfg.GroupsNegCache), fatal: d.fail,
+		leases: NewLeases(cfg.LeaseSoft, cfg.LeaseHard)}
+	if cfg.RetryCache {
+		ns.retry = NewRetryCache(cfg.RetryCacheExpiry, cfg.RetryCacheMax)
+	}
+	img, err := loadNewestImage(plan, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ns.tree, ns.ids, ns.meta = img.tree, img.ids, img.meta
+	log.Info("Loaded image", "file", img.path, "txid", img.txid, "inodes", ns.tree.Stats().Inodes, "took", time.Since(began))
+	ap := &applier{tree: ns.tree, ids: &ns.ids, retry: ns.retry, super: namespace.Op{User: cfg.User}, last: img.txid}
+	last, err := journal.Replay(fsys, plan.Segments, img.txid+1, ap.apply)
+	if err != nil {
+		return nil, err
+	}
+	if last < img.txid {
+		last = img.txid
+	}
+	log.Info("Loaded edits", "lastTxId", last, "segments", len(plan.Segments), "took", time.Since(began))
+
+	if plan.NeedToSave {
+		if err := st.SaveImage(last, imageSaver(ns.tree, ns.imageMeta(ns.ids, last), cfg)); err != nil {
+			return nil, err
+		}
+		if err := st.WriteVersion(); err != nil {
+			return nil, err
+		}
+	}
+	jn, err := journal.Open(fsys, d.dirs, last+1, journal.Options{
+		RollThreshold: journal.RollThreshold(float32(cfg.AutorollMultiplier), cfg.CheckpointTxns)})
+	if err != nil {
+		return nil, err
+	}
+	d.jn = jn
+	if err := st.WriteSeenTxID(last + 1); err != nil {
+		jn.Abort()
+		return nil, err
+	}
+	ns.elog = jn
+	ns.toOps = func(recs []namespace.Record, clientID []byte, callID int32) ([]*editlog.Op, error) {
+		return journal.ToOps(recs, journal.RPCID{ClientID: clientID, CallID: callID})
+	}
+	for _, f := range ns.tree.OpenFiles() {
+		ns.leases.Add(f.ClientName, f.ID, now())
+	}
+	ns.safe = NewSafeMode(cfg.SafemodeThreshold, int64(ns.tree.Stats().Blocks))
+	ns.ckpt = &checkpointer{n: ns, st: st, jn: jn, log: log, lastTxID: img.txid, lastTime: now()}
+	d.ns = ns
+
+	if err := d.listen(); err != nil {
+		jn.Abort()
+		return nil, err
+	}
+	bgctx, cancel := context.WithCancel(context.Background())
+	d.stopBg = cancel
+	d.bg.Add(2)
+	go func() { defer d.bg.Done(); ns.ckpt.run(bgctx) }()
+	go func() { defer d.bg.Done(); ns.leaseMonitor(bgctx) }()
+	ok = true
+	log.Info("NameNode RPC up", "rpc", d.rpcAddr, "http", d.HTTPAddr(), "startup", time.Since(began),
+		"safemode", ns.safe.On())
+	return d, nil
+}
+
+func (d *Daemon) listen() error {
+	ipc := d.cfg.IPC
+	d.rpc = hadooprpc.NewServer(hadooprpc.ServerConfig{
+		MaxDataLength: ipc.MaxDataLength, MaxConnections: ipc.MaxConnections,
+		IdleTimeout: ipc.ServerIdleTime, Logger: d.log,
+	})
+	ccfg, err := clientrpc.ConfigFrom(d.conf)
+	if err != nil {
+		return err
+	}
+	p := clientrpc.Protocol(d.ns, ccfg)
+	for _, m := range unsupportedMethods {
+		delete(p.Methods, m)
+	}
+	d.rpc.Register(p)
+	if d.rpcLn, err = listen(d.cfg.RPCAddr); err != nil {
+		return err
+	}
+	d.rpcAddr = d.rpcLn.Addr().String()
+	if d.httpLn, err = listen(d.cfg.HTTPAddr); err != nil {
+		d.rpcLn.Close()
+		return err
+	}
+	d.http = &http.Server{Handler: d.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	return nil
+}
+
+// unsupportedMethods are the ClientProtocol methods this NameNode answers
+// as Hadoop answers a method it does not know.
+var unsupportedMethods = []string{
+	"allowSnapshot", "disallowSnapshot", "createSnapshot", "deleteSnapshot", "renameSnapshot",
+	"getSnapshotListing", "getSnapshotDiffReport", "getSnapshotDiffReportListing", "metaSave",
+	"addCacheDirective", "modifyCacheDirective", "removeCacheDirective", "listCacheDirectives",
+	"addCachePool", "modifyCachePool", "removeCachePool", "listCachePools",
+	"createEncryptionZone", "getEZForPath", "listEncryptionZones", "reencryptEncryptionZone",
+	"listReencryptionStatus", "setErasureCodingPolicy", "unsetErasureCodingPolicy",
+	"addErasureCodingPolicies", "removeErasureCodingPolicy", "enableErasureCodingPolicy",
+	"disableErasureCodingPolicy", "satisfyStoragePolicy", "getSlowDatanodeReport",
+	"getDatanodeStorageReport",
+}
+
+// leaseMonitor recovers the leases of writers gone past the hard limit.
+func (n *Namesystem) leaseMonitor(ctx context.Context) {
+	every := n.cfg.LeaseRecheck
+	if every <= 0 {
+		every = 2 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n.safe.On() {
+			continue
+		}
+		for _, id := range n.leases.HardExpired(n.now()) {
+			holder, ok := n.leases.Holder(id)
+			path, found := n.tree.PathOf(id)
+			if !ok || !found {
+				n.leases.Remove(id)
+				continue
+			}
+			if _, err := n.releaseLease(ctx, path, id, holder); err != nil {
+				n.log.Warn("lease recovery", "path", path, "holder", holder, "err", err)
+			}
+		}
+	}
+}
+
+// PrintMetadataVersion is `hdfs namenode -metadataVersion`.
+func PrintMetadataVersion(cfg Config, stdout, stderr io.Writer) int {
+	dirs := storage.NewDirs(cfg.NameDirs, cfg.EditsDirs)
+	for _, d := range dirs.Healthy() {
+		v, err := storage.ReadVersion(storage.OSFS, d.Root)
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(stdout, "HDFS Image Version: %d\n", v.LayoutVersion)
+		fmt.Fprintf(stdout, "Software format version: %d\n", storage.LayoutVersion)
+		return 0
+	}
+	fmt.Fprintln(stderr, "hdfsd namenode: no formatted storage directory")
+	return 1
+}
+
+var errNotFormatted = errors.New("namenode: not formatted")
