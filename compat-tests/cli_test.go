@@ -65,14 +65,20 @@ func forEachCLI(t *testing.T, fn func(t *testing.T, cli stockCLI)) {
 // run runs the CLI against nn as user alice in a bare environment: no
 // HADOOP_CONF_DIR, HADOOP_HOME or Kerberos variables from the host, TZ=UTC
 // so that dates print the same everywhere, and a fresh HOME.
-func (cli stockCLI) run(t *testing.T, nn *namenode, args ...string) (stdout, stderr string, code int) {
+func (cli stockCLI) run(t *testing.T, nn nnAddress, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	return cli.runAs(t, nn, "alice", args...)
+}
+
+// runAs is run as another user.
+func (cli stockCLI) runAs(t *testing.T, nn nnAddress, user string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cliDeadline)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, cli.path, args...)
 	cmd.Env = []string{
-		"HADOOP_NAMENODE=" + nn.addr,
-		"HADOOP_USER_NAME=alice",
+		"HADOOP_NAMENODE=" + nn.address(),
+		"HADOOP_USER_NAME=" + user,
 		"HOME=" + t.TempDir(),
 		"TZ=UTC",
 		"PATH=/usr/bin:/bin",
@@ -92,9 +98,15 @@ func (cli stockCLI) run(t *testing.T, nn *namenode, args ...string) (stdout, std
 }
 
 // mustRun is run for commands that must succeed quietly.
-func (cli stockCLI) mustRun(t *testing.T, nn *namenode, args ...string) string {
+func (cli stockCLI) mustRun(t *testing.T, nn nnAddress, args ...string) string {
 	t.Helper()
-	stdout, stderr, code := cli.run(t, nn, args...)
+	return cli.mustRunAs(t, nn, "alice", args...)
+}
+
+// mustRunAs is mustRun as another user.
+func (cli stockCLI) mustRunAs(t *testing.T, nn nnAddress, user string, args ...string) string {
+	t.Helper()
+	stdout, stderr, code := cli.runAs(t, nn, user, args...)
 	if code != 0 || stderr != "" {
 		t.Fatalf("hdfs %s: exit %d; stderr:\n%s", strings.Join(args, " "), code, stderr)
 	}

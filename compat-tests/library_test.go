@@ -27,11 +27,11 @@ const (
 )
 
 // newClient connects the colinmarc/hdfs library to nn as user.
-func newClient(t *testing.T, nn *namenode, user string) *hdfs.Client {
+func newClient(t *testing.T, nn nnAddress, user string) *hdfs.Client {
 	t.Helper()
-	c, err := hdfs.NewClient(hdfs.ClientOptions{Addresses: []string{nn.addr}, User: user})
+	c, err := hdfs.NewClient(hdfs.ClientOptions{Addresses: []string{nn.address()}, User: user})
 	if err != nil {
-		t.Fatalf("hdfs.NewClient(%s): %v", nn.addr, err)
+		t.Fatalf("hdfs.NewClient(%s): %v", nn.address(), err)
 	}
 	t.Cleanup(func() { c.Close() })
 	return c

@@ -3,6 +3,7 @@ package namenode
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/pprof"
 	"runtime"
 	"sort"
 	"strings"
@@ -47,6 +48,7 @@ func writeJSON(sb *strings.Builder, v any) {
 func (d *Daemon) beans() []bean {
 	ns := d.ns
 	st := ns.tree.Stats()
+	gc := readGC()
 	files, holders := ns.leases.Count()
 	state := "active"
 	fsState := "Operational"
@@ -74,7 +76,10 @@ func (d *Daemon) beans() []bean {
 			{"NumDeadDataNodes", 0}, {"TotalLoad", 0}, {"NumOpenFiles", files}, {"NumLeaseHolders", holders},
 		}},
 		{"Hadoop:service=NameNode,name=JvmMetrics", "JvmMetrics", [][2]any{
-			{"tag.ProcessName", "NameNode"}, {"ThreadsRunnable", runtime.NumGoroutine()},
+			{"tag.ProcessName", "NameNode"}, {"MemHeapUsedM", float64(gc.HeapAllocBytes) / (1 << 20)},
+			{"MemHeapCommittedM", float64(gc.HeapSysBytes) / (1 << 20)}, {"GcCount", gc.NumGC},
+			{"GcTimeMillis", gc.PauseTotal.Milliseconds()}, {"GcPauseP99Micros", gc.PauseP99.Microseconds()},
+			{"GcPauseMaxMicros", gc.PauseMax.Microseconds()}, {"ThreadsRunnable", runtime.NumGoroutine()},
 		}},
 	}
 }
@@ -124,6 +129,11 @@ func (d *Daemon) httpHandler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write(buf[:n])
 	})
+	mux.HandleFunc("/debug/heap", d.serveHeap)
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Path != "/dfshealth.html" {
 			http.NotFound(w, r)

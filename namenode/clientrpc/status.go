@@ -45,11 +45,14 @@ func fileStatus(st *namespace.FileStatus, loc *blocks.LocatedBlocks) *hdfspb.Hdf
 	return p
 }
 
-// statusFlags is HdfsFileStatusProto.flags. The namespace reports only
-// whether a directory is snapshottable so far; HAS_ACL, HAS_CRYPT and
-// HAS_EC follow when FileStatus carries them.
+// statusFlags is HdfsFileStatusProto.flags: HAS_ACL and SNAPSHOT_ENABLED
+// (hdfsd has no encryption zones or erasure coding, so never HAS_CRYPT or
+// HAS_EC). Hadoop 3.4 sends the permission itself without extension bits.
 func statusFlags(st *namespace.FileStatus) uint32 {
 	var f uint32
+	if st.HasAcl {
+		f |= uint32(hdfspb.HdfsFileStatusProto_HAS_ACL)
+	}
 	if st.Snapshottable {
 		f |= uint32(hdfspb.HdfsFileStatusProto_SNAPSHOT_ENABLED)
 	}

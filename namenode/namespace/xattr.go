@@ -158,7 +158,7 @@ func (t *Tree) GetXAttrs(op Op, src string, names []XAttr) ([]XAttr, error) {
 			return nil, err
 		}
 	}
-	visible, err := t.readXAttrs(pc, src, raw)
+	visible, err := t.readXAttrs(pc, src, raw, false)
 	if err != nil || len(names) == 0 {
 		return visible, err
 	}
@@ -181,17 +181,28 @@ func (t *Tree) ListXAttrs(op Op, src string) ([]XAttr, error) {
 		return nil, err
 	}
 	src = javaString(src)
-	return t.readXAttrs(t.checker(op, "listXAttrs"), src, isReservedRawName(src))
+	return t.readXAttrs(t.checker(op, "listXAttrs"), src, isReservedRawName(src), true)
 }
 
-func (t *Tree) readXAttrs(pc *checker, src string, raw bool) ([]XAttr, error) {
+// readXAttrs reads src's visible attributes. getXAttrs needs READ on the
+// inode; listXAttrs (names only) needs EXECUTE on its parent, as
+// FSDirXAttrOp.listXAttrs checks.
+func (t *Tree) readXAttrs(pc *checker, src string, raw, list bool) ([]XAttr, error) {
 	var out []XAttr
 	err := t.read(func(v view) error {
 		r, err := t.resolvePath(v, pc, src, opRead)
 		if err != nil {
 			return err
 		}
-		if err := t.checkSelf(v, pc, r, ActRead); err != nil {
+		if list {
+			if t.cfg.PermissionsEnabled {
+				a := noAccess()
+				a.parent = ActExecute
+				if err := t.checkPermission(v, pc, r, a); err != nil {
+					return err
+				}
+			}
+		} else if err := t.checkSelf(v, pc, r, ActRead); err != nil {
 			return err
 		}
 		if r.last() == nilSlot {
