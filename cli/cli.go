@@ -40,7 +40,7 @@ func commands() []command {
 		{"journalnode", "run the DFS journalnode", nil},
 		{"zkfc", "run the ZK Failover Controller daemon", nil},
 		{"haadmin", "run a DFS HA admin client", nil},
-		{"dfsadmin", "run a DFS admin client", nil},
+		{"dfsadmin", "run a DFS admin client", runDFSAdmin},
 		{"fsck", "run a DFS filesystem checking utility", nil},
 		{"oev", "apply the offline edits viewer to an edits file", runOEV},
 		{"oiv", "apply the offline fsimage viewer to an fsimage", runOIV},

@@ -83,7 +83,9 @@ func (nn *testNN) stop() {
 	if err := <-nn.done; err != nil {
 		nn.t.Errorf("namenode stopped with %v", err)
 	}
-	nn.client.Close()
+	if nn.client != nil {
+		nn.client.Close()
+	}
 }
 
 func (nn *testNN) call(method string, req, resp proto.Message) error {
