@@ -14,7 +14,7 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests use: protoc, and the older stock Go HDFS CLI.
 DEBS         := protobuf-compiler hdfs-cli
 
-.PHONY: all build run test test-go schema-check protos bench fuzz lint deps tools clean
+.PHONY: bench-namenode all build run test test-go schema-check protos bench fuzz lint deps tools clean
 
 all: build
 
@@ -39,8 +39,22 @@ protos:
 		--go_out=. --go_opt=module=github.com/hdfsd/hdfsd \
 		-Iprotos $$(cd protos && ls *.proto)
 
-bench:
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	$(MAKE) bench-namenode
+
+# The NameNode as a process: memory per file and startup on NNMEM_FILES
+# empty files, then NNThroughputBenchmark's ops against a fresh NameNode.
+NNMEM_FILES ?= 1000000
+bench-namenode: build
+	$(BIN) bench nnmem -files $(NNMEM_FILES)
+	@set -e; d=$$(mktemp -d); port=18520; \
+	printf '<?xml version="1.0"?><configuration><property><name>dfs.namenode.name.dir</name><value>%s/name</value></property><property><name>dfs.namenode.rpc-address</name><value>127.0.0.1:%s</value></property><property><name>dfs.namenode.http-address</name><value>127.0.0.1:0</value></property><property><name>dfs.namenode.fs-limits.min-block-size</name><value>16</value></property></configuration>' $$d $$port > $$d/hdfs-site.xml; \
+	$(BIN) --config $$d --loglevel WARN namenode -format -nonInteractive; \
+	$(BIN) --config $$d --loglevel WARN namenode & pid=$$!; sleep 1; \
+	$(BIN) bench namenode -fs hdfs://127.0.0.1:$$port -op all -threads 16 -files 100000 | grep -E 'stats|Ops per sec'; \
+	$(BIN) bench namenode -fs hdfs://127.0.0.1:$$port -op mkdirs -threads 16 -dirs 100000 | grep -E 'stats|Ops per sec'; \
+	kill $$pid; wait $$pid || true; rm -rf $$d
 
 # A short campaign: every Fuzz target in the module for FUZZTIME each.
 fuzz:

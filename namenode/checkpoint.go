@@ -159,6 +159,10 @@ func (c *checkpointer) run(ctx context.Context) {
 				continue
 			}
 			if err := c.checkpoint(ctx); err != nil {
+				if ctx.Err() != nil {
+					c.log.Info("background checkpoint abandoned: the NameNode is stopping")
+					return
+				}
 				c.log.Error("background checkpoint failed", "err", err)
 			}
 		case <-rl.C:
