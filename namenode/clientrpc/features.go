@@ -32,7 +32,7 @@ func (s *server) featureMethods() map[string]hadooprpc.Handler {
 }
 
 func xattrOf(p *pb.XAttrProto) namespace.XAttr {
-	return namespace.XAttr{NS: namespace.XAttrNS(p.GetNamespace()), Name: p.GetName(), Value: p.Value}
+	return namespace.XAttr{NS: namespace.XAttrNS(p.GetNamespace()), Name: p.GetName(), Value: p.GetValue()}
 }
 
 // xattrProto is PBHelperClient.convertXAttrProto: a value only when the
