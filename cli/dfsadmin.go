@@ -87,7 +87,7 @@ var argCounts = map[string]struct{ min, max int }{
 	"-safemode": {2, 2}, "-allowSnapshot": {2, 2}, "-disallowSnapshot": {2, 2},
 	"-report": {1, 7}, "-saveNamespace": {1, 2}, "-rollEdits": {1, 1},
 	"-refreshNodes": {1, 1}, "-metasave": {2, 2}, "-setBalancerBandwidth": {2, 2},
-	"-listOpenFiles": {1, 4},
+	"-listOpenFiles": {1, 4}, "-finalizeUpgrade": {1, 1}, "-upgrade": {2, 2},
 }
 
 // run is DFSAdmin.run: check the argument count, run the command, and turn
@@ -156,6 +156,10 @@ func (a *dfsAdmin) dispatch(ctx context.Context, cmd string, argv []string) (int
 		return a.setBalancerBandwidth(ctx, argv[1])
 	case "-listOpenFiles":
 		return a.listOpenFiles(ctx, argv[1:])
+	case "-finalizeUpgrade":
+		return a.finalizeUpgrade(ctx)
+	case "-upgrade":
+		return a.upgrade(ctx, argv[1])
 	case "-help":
 		topic := ""
 		if len(argv) > 1 {

@@ -29,6 +29,8 @@ type startup struct {
 	clusterID      string
 	force          bool
 	nonInteractive bool
+	renameReserved bool   // -upgrade -renameReserved [pairs]
+	reservedPairs  string // its key-value pairs, when given
 }
 
 // parseNameNodeArgs parses the startup options as Hadoop does: names are
@@ -70,8 +72,16 @@ func parseNameNodeArgs(args []string) (startup, error) {
 				}
 				s.force = true
 			}
-		case eq(a, "-backup"), eq(a, "-checkpoint"), eq(a, "-observer"), eq(a, "-upgrade"), eq(a, "-upgradeOnly"),
-			eq(a, "-rollingUpgrade"), eq(a, "-rollback"), eq(a, "-importCheckpoint"), eq(a, "-bootstrapStandby"),
+		case eq(a, "-upgrade"), eq(a, "-upgradeOnly"):
+			s.opt = strings.ToLower(a)
+			var err error
+			if i, err = parseUpgradeFlags(&s, args, i); err != nil {
+				return s, err
+			}
+		case eq(a, "-rollback"):
+			s.opt = "-rollback"
+		case eq(a, "-backup"), eq(a, "-checkpoint"), eq(a, "-observer"),
+			eq(a, "-rollingUpgrade"), eq(a, "-importCheckpoint"), eq(a, "-bootstrapStandby"),
 			eq(a, "-initializeSharedEdits"):
 			return s, fmt.Errorf("%s is not supported by this version of hdfsd", a)
 		default:
@@ -82,6 +92,42 @@ func parseNameNodeArgs(args []string) (startup, error) {
 }
 
 var errUsage = errors.New("usage")
+
+// parseUpgradeFlags reads what may follow -upgrade or -upgradeOnly, as
+// NameNode.parseArguments does: "-clusterid <cid>" (the id required) and
+// "-renameReserved", which takes the next argument, if there is one, as
+// its key-value pairs. Anything else is "Unknown upgrade flag". It
+// returns the index of the last argument read.
+func parseUpgradeFlags(s *startup, args []string, i int) (int, error) {
+	for i+1 < len(args) {
+		switch flag := args[i+1]; {
+		case strings.EqualFold(flag, "-clusterid"):
+			if i+2 >= len(args) {
+				return i, errors.New("Must specify a valid cluster ID after the -clusterid flag")
+			}
+			s.clusterID = args[i+2]
+			i += 2
+		case strings.EqualFold(flag, "-renameReserved"):
+			s.renameReserved = true
+			if i+2 < len(args) {
+				s.reservedPairs = args[i+2]
+				i += 2
+			} else {
+				i++
+			}
+		default:
+			return i, fmt.Errorf("Unknown upgrade flag: %s", flag)
+		}
+	}
+	return i, nil
+}
+
+// renameReservedNote explains why -renameReserved changes nothing here:
+// Hadoop renames reserved names (.snapshot, .reserved) only in layouts
+// from before those names were reserved (older than -43), and hdfsd loads
+// only protobuf images (-52 and later).
+const renameReservedNote = "-renameReserved has nothing to rename: it applies only to layouts older than -43 " +
+	"(before .snapshot and .reserved were reserved), and hdfsd loads layouts -52 and later"
 
 func runNameNode(ctx context.Context, env *Env, args []string) int {
 	if len(args) > 0 && isHelp(args[0]) {
@@ -134,11 +180,36 @@ func runNameNode(ctx context.Context, env *Env, args []string) int {
 	case "-recover":
 		return namenode.Recover(ctx, c, cfg, namenode.RecoverOptions{Force: s.force,
 			In: os.Stdin, Out: env.Stdout, Err: env.Stderr, Logger: env.Logger})
+	case "-rollback":
+		err := namenode.Rollback(cfg, namenode.RollbackOptions{Confirm: confirmer(os.Stdin, env.Stderr),
+			Stderr: env.Stderr, Logger: env.Logger})
+		if err != nil {
+			if !errors.Is(err, namenode.ErrRollbackAborted) {
+				fmt.Fprintf(env.Stderr, "hdfsd namenode: %v\n", err)
+			}
+			return 1
+		}
+		return 0
 	}
-	d, err := namenode.Start(ctx, c, cfg, namenode.Options{Logger: env.Logger})
+	opts := namenode.Options{Logger: env.Logger}
+	if s.opt == "-upgrade" || s.opt == "-upgradeonly" {
+		opts.Upgrade, opts.ClusterID = true, s.clusterID
+		if s.renameReserved && env.Logger != nil {
+			env.Logger.Warn(renameReservedNote, "pairs", s.reservedPairs)
+		}
+	}
+	d, err := namenode.Start(ctx, c, cfg, opts)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hdfsd namenode: %v\n", err)
 		return 1
+	}
+	if s.opt == "-upgradeonly" {
+		// Hadoop's -upgradeOnly upgrades, then exits.
+		if err := d.Close(); err != nil {
+			fmt.Fprintf(env.Stderr, "hdfsd namenode: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	if err := d.Run(ctx); err != nil {
 		fmt.Fprintf(env.Stderr, "hdfsd namenode: %v\n", err)

@@ -154,3 +154,15 @@ func (p *Proxy) ListOpenFiles(ctx context.Context, blockingDecommission bool, pa
 		}
 	}
 }
+
+// FinalizeUpgrade removes the NameNode's pre-upgrade state (previous/).
+func (p *Proxy) FinalizeUpgrade(ctx context.Context) error {
+	return p.call(ctx, "finalizeUpgrade", &hdfspb.FinalizeUpgradeRequestProto{}, &hdfspb.FinalizeUpgradeResponseProto{})
+}
+
+// UpgradeStatus reports whether the last upgrade is finalized.
+func (p *Proxy) UpgradeStatus(ctx context.Context) (bool, error) {
+	var resp hdfspb.UpgradeStatusResponseProto
+	err := p.call(ctx, "upgradeStatus", &hdfspb.UpgradeStatusRequestProto{}, &resp)
+	return resp.GetUpgradeFinalized(), err
+}

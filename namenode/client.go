@@ -73,10 +73,18 @@ func (n *Namesystem) GetLinkTarget(ctx context.Context, path string) (string, er
 // locate is a file's block locations: without DataNodes every block has
 // no locations.
 func (n *Namesystem) locate(fileID, length, offset, count int64) *blocks.LocatedBlocks {
-	bs := n.tree.Blocks(fileID)
+	return n.locateBlocks(n.tree.Blocks(fileID), length, offset, count, false)
+}
+
+// locateBlocks places bs in the file; with clamp (a snapshot's copy) the
+// blocks past length, which the live file added later, are left out.
+func (n *Namesystem) locateBlocks(bs []namespace.Block, length, offset, count int64, clamp bool) *blocks.LocatedBlocks {
 	lb := &blocks.LocatedBlocks{FileLength: length, LastBlockComplete: true}
 	var pos int64
 	for i, b := range bs {
+		if clamp && pos >= length && i > 0 {
+			break // a snapshot's copy ends before the blocks it shares
+		}
 		loc := blocks.Located{Block: blocks.Extended{PoolID: n.blockPoolID, ID: b.ID, GenStamp: b.GenStamp, NumBytes: b.NumBytes}, Offset: pos}
 		if !b.Complete {
 			lb.UnderConstruction = true
@@ -84,11 +92,9 @@ func (n *Namesystem) locate(fileID, length, offset, count int64) *blocks.Located
 		if pos+b.NumBytes > offset && pos < offset+count || (count == 0 && i == 0) {
 			lb.Blocks = append(lb.Blocks, loc)
 		}
-		if i == len(bs)-1 {
-			l := loc
-			lb.LastBlock = &l
-			lb.LastBlockComplete = b.Complete
-		}
+		l := loc
+		lb.LastBlock = &l
+		lb.LastBlockComplete = b.Complete
 		pos += b.NumBytes
 	}
 	return lb
@@ -111,6 +117,15 @@ func (n *Namesystem) GetBlockLocations(ctx context.Context, src string, offset, 
 	}
 	if st.Type != namespace.TypeFile {
 		return nil, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "Path is not a file: " + src}
+	}
+	if isSnapshotPath(src) {
+		// A snapshot's file is read as it was: its own blocks, and no
+		// access time to update.
+		bs, err := n.tree.BlocksAt(op, src)
+		if err != nil {
+			return nil, err
+		}
+		return n.locateBlocks(bs, st.Length, offset, length, true), nil
 	}
 	n.touchAccessTime(ctx, src, st)
 	return n.locate(st.FileID, st.Length, offset, length), nil
@@ -280,6 +295,11 @@ func (n *Namesystem) Create(ctx context.Context, req clientrpc.CreateRequest) (*
 	})
 	st, _ := v.(*namespace.FileStatus)
 	return st, err
+}
+
+// isSnapshotPath reports whether src goes through a ".snapshot" component.
+func isSnapshotPath(src string) bool {
+	return strings.Contains(src+"/", "/.snapshot/")
 }
 
 func clientMachine(c hadooprpc.Caller) string {

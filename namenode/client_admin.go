@@ -2,12 +2,14 @@ package namenode
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
+	"github.com/hdfsd/hdfsd/namenode/editlog"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
 )
 
@@ -101,10 +103,15 @@ func (n *Namesystem) RefreshNodes(ctx context.Context) error {
 }
 
 func (n *Namesystem) FinalizeUpgrade(ctx context.Context) error {
-	return n.checkSuper(ctx, "finalizeUpgrade")
+	if err := n.checkSuper(ctx, "finalizeUpgrade"); err != nil {
+		return err
+	}
+	return n.finalizeUpgrade()
 }
 
-func (n *Namesystem) UpgradeStatus(ctx context.Context) (bool, error) { return true, nil }
+// UpgradeStatus answers whether the upgrade is finalized (ClientProtocol's
+// upgradeStatus is FSNamesystem.isUpgradeFinalized).
+func (n *Namesystem) UpgradeStatus(ctx context.Context) (bool, error) { return n.upgradeFinalized() }
 
 func (n *Namesystem) RollingUpgrade(ctx context.Context, action clientrpc.RollingUpgradeAction) (*clientrpc.RollingUpgradeInfo, error) {
 	if err := n.checkSuper(ctx, "rollingUpgrade"); err != nil {
@@ -205,32 +212,121 @@ func (n *Namesystem) GetECTopologyResultForPolicies(ctx context.Context, policie
 	return clientrpc.ECTopologyResult{Supported: true, Message: "The cluster setup can support EC policies: " + strings.Join(policies, ", ")}, nil
 }
 
-// ---- snapshots: not built yet; no directory is snapshottable
+// ---- snapshots
+
+// snapshotError gives the namespace's snapshot errors their Java classes
+// (SnapshotException, SnapshotAccessControlException).
+func snapshotError(err error) error {
+	var ne *namespace.Error
+	switch {
+	case err == nil || !errors.As(err, &ne):
+		return err
+	case errors.Is(ne.Kind, namespace.ErrSnapshot):
+		return &hadooprpc.RemoteError{Class: hadooprpc.ClassSnapshot, Message: ne.Msg}
+	case errors.Is(ne.Kind, namespace.ErrSnapshotAccessControl):
+		return &hadooprpc.RemoteError{Class: hadooprpc.ClassSnapshotAccessControl, Message: ne.Msg}
+	}
+	return err
+}
+
+// snapshotOp runs a snapshot mutation.
+func (n *Namesystem) snapshotOp(ctx context.Context, m mutation, fn func(op namespace.Op) (*namespace.Change, error)) (*namespace.Change, error) {
+	v, err := n.mutate(ctx, m, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
+		ch, err := fn(op)
+		return ch, nil, ch, err
+	})
+	ch, _ := v.(*namespace.Change)
+	return ch, snapshotError(err)
+}
 
 func (n *Namesystem) AllowSnapshot(ctx context.Context, root string) error {
-	return unsupported("allowSnapshot")
+	if err := n.checkSuper(ctx, "allowSnapshot"); err != nil {
+		return err
+	}
+	_, err := n.snapshotOp(ctx, mutation{what: "Cannot allow snapshot for " + root}, func(op namespace.Op) (*namespace.Change, error) {
+		return n.tree.AllowSnapshot(op, root)
+	})
+	return err
 }
+
 func (n *Namesystem) DisallowSnapshot(ctx context.Context, root string) error {
-	return unsupported("disallowSnapshot")
+	if err := n.checkSuper(ctx, "disallowSnapshot"); err != nil {
+		return err
+	}
+	_, err := n.snapshotOp(ctx, mutation{what: "Cannot disallow snapshot for " + root}, func(op namespace.Op) (*namespace.Change, error) {
+		return n.tree.DisallowSnapshot(op, root)
+	})
+	return err
 }
+
 func (n *Namesystem) CreateSnapshot(ctx context.Context, root, name string) (string, error) {
-	return "", unsupported("createSnapshot")
+	ch, err := n.snapshotOp(ctx, mutation{what: "Cannot create snapshot for " + root, atMostOnce: true}, func(op namespace.Op) (*namespace.Change, error) {
+		return n.tree.CreateSnapshot(op, root, name)
+	})
+	if err != nil {
+		return "", err
+	}
+	if ch == nil { // a retry answered from a cache rebuilt from the edit log
+		return namespace.SnapshotPath(root, name), nil
+	}
+	return ch.SnapshotPath, nil
 }
+
 func (n *Namesystem) DeleteSnapshot(ctx context.Context, root, name string) error {
-	return unsupported("deleteSnapshot")
+	_, err := n.snapshotOp(ctx, mutation{what: "Cannot delete snapshot for " + root, atMostOnce: true}, func(op namespace.Op) (*namespace.Change, error) {
+		return n.tree.DeleteSnapshot(op, root, name)
+	})
+	return err
 }
+
 func (n *Namesystem) RenameSnapshot(ctx context.Context, root, oldName, newName string) error {
-	return unsupported("renameSnapshot")
+	_, err := n.snapshotOp(ctx, mutation{what: "Cannot rename snapshot for " + root, atMostOnce: true}, func(op namespace.Op) (*namespace.Change, error) {
+		return n.tree.RenameSnapshot(op, root, oldName, newName)
+	})
+	return err
 }
+
 func (n *Namesystem) GetSnapshottableDirListing(ctx context.Context) ([]clientrpc.SnapshottableDir, error) {
-	return nil, nil
+	op, _ := n.opFor(ctx)
+	dirs, err := n.tree.GetSnapshottableDirListing(op)
+	if err != nil || len(dirs) == 0 {
+		return nil, err
+	}
+	out := make([]clientrpc.SnapshottableDir, len(dirs))
+	for i, d := range dirs {
+		out[i] = clientrpc.SnapshottableDir{Status: d.Status, SnapshotNumber: d.SnapshotNumber,
+			SnapshotQuota: d.SnapshotQuota, ParentFullPath: d.ParentFullPath}
+	}
+	return out, nil
 }
+
 func (n *Namesystem) GetSnapshotListing(ctx context.Context, root string) ([]clientrpc.SnapshotStatus, error) {
-	return nil, unsupported("getSnapshotListing")
+	op, _ := n.opFor(ctx)
+	snaps, err := n.tree.GetSnapshotListing(op, root)
+	if err != nil || len(snaps) == 0 {
+		return nil, snapshotError(err)
+	}
+	out := make([]clientrpc.SnapshotStatus, len(snaps))
+	for i, s := range snaps {
+		out[i] = clientrpc.SnapshotStatus{Status: s.Status, ID: s.ID, ParentFullPath: s.ParentFullPath}
+	}
+	return out, nil
 }
+
 func (n *Namesystem) GetSnapshotDiffReport(ctx context.Context, root, from, to string) (*clientrpc.DiffReport, error) {
-	return nil, unsupported("getSnapshotDiffReport")
+	op, _ := n.opFor(ctx)
+	rep, err := n.tree.GetSnapshotDiffReport(op, root, from, to)
+	if err != nil {
+		return nil, snapshotError(err)
+	}
+	out := &clientrpc.DiffReport{Root: rep.Root, From: from, To: to}
+	for _, e := range rep.Entries {
+		out.Entries = append(out.Entries, clientrpc.DiffEntry{Type: clientrpc.DiffType(string(rune(e.Type))),
+			Path: e.Path, Target: e.Target})
+	}
+	return out, nil
 }
+
 func (n *Namesystem) GetSnapshotDiffReportListing(ctx context.Context, root, from, to string, cursor clientrpc.DiffCursor) (*clientrpc.DiffReportListing, error) {
 	return nil, unsupported("getSnapshotDiffReportListing")
 }

@@ -54,6 +54,14 @@ type Options struct {
 	FS storage.FS
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+	// Upgrade is `namenode -upgrade`: load the directories (of an older
+	// layout, or of this one), save the namespace into new current/
+	// directories in this layout, keep the old ones as previous/ until
+	// finalizeUpgrade or -rollback, and run.
+	Upgrade bool
+	// ClusterID is -upgrade's -clusterid. Every layout hdfsd loads keeps
+	// its cluster ID; a different one is logged and ignored, as Hadoop does.
+	ClusterID string
 }
 
 // RPCAddr is the address the client RPC server listens on.

@@ -45,7 +45,7 @@ func newMemNamesystem(t testing.TB) (*Namesystem, *memLog) {
 	n := &Namesystem{cfg: cfg, log: quietLogger(), now: time.Now, tree: tree, host: "localhost",
 		leases: NewLeases(cfg.LeaseSoft, cfg.LeaseHard), retry: NewRetryCache(time.Minute, 1000),
 		groups: NewGroups(func(string) []string { return nil }, time.Minute, time.Minute),
-		safe: NewSafeMode(cfg.SafemodeThreshold, 0), elog: l,
+		safe:   NewSafeMode(cfg.SafemodeThreshold, 0), elog: l,
 		toOps: func(recs []namespace.Record, clientID []byte, callID int32) ([]*editlog.Op, error) {
 			return journal.ToOps(recs, journal.RPCID{ClientID: clientID, CallID: callID})
 		}}

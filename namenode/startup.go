@@ -72,10 +72,9 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 			st.Close()
 		}
 	}()
-	if err := st.CheckStartup(false); err != nil {
+	if err := checkUpgradeStart(st, opts, log); err != nil {
 		return nil, err
 	}
-	d.version = st.Version
 	scan := journal.Scanner(fsys)
 	if err := st.Recover(scan, 0); err != nil {
 		return nil, err
@@ -106,7 +105,15 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	}
 	log.Info("Loaded edits", "lastTxId", last, "segments", len(plan.Segments), "took", time.Since(began))
 
-	if plan.NeedToSave {
+	switch {
+	case opts.Upgrade:
+		// The upgrade saves the namespace in every directory (Hadoop's
+		// doUpgrade returns needToSave false).
+		if err := upgradeStorage(st, imageSaver(ns.tree, ns.imageMeta(ns.ids, last), cfg), last, now(), cfg.Retention, log); err != nil {
+			return nil, err
+		}
+		log.Info("Upgraded", "layoutVersion", st.Version.LayoutVersion, "cTime", st.Version.CTime, "txid", last)
+	case plan.NeedToSave:
 		if err := st.SaveImage(last, imageSaver(ns.tree, ns.imageMeta(ns.ids, last), cfg)); err != nil {
 			return nil, err
 		}
@@ -114,6 +121,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 			return nil, err
 		}
 	}
+	d.version = st.Version
 	jn, err := journal.Open(fsys, d.dirs, last+1, journal.Options{
 		RollThreshold: journal.RollThreshold(float32(cfg.AutorollMultiplier), cfg.CheckpointTxns)})
 	if err != nil {
@@ -132,7 +140,11 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		ns.leases.Add(f.ClientName, f.ID, now())
 	}
 	ns.safe = NewSafeMode(cfg.SafemodeThreshold, int64(ns.tree.Stats().Blocks))
-	ns.ckpt = &checkpointer{n: ns, st: st, jn: jn, log: log, lastTxID: img.txid, lastTime: now()}
+	ckptTxID := img.txid
+	if opts.Upgrade {
+		ckptTxID = last // the upgrade saved the namespace there
+	}
+	ns.ckpt = &checkpointer{n: ns, st: st, jn: jn, log: log, lastTxID: ckptTxID, lastTime: now()}
 	d.ns = ns
 
 	if err := d.listen(); err != nil {
@@ -180,8 +192,7 @@ func (d *Daemon) listen() error {
 // unsupportedMethods are the ClientProtocol methods this NameNode answers
 // as Hadoop answers a method it does not know.
 var unsupportedMethods = []string{
-	"allowSnapshot", "disallowSnapshot", "createSnapshot", "deleteSnapshot", "renameSnapshot",
-	"getSnapshotListing", "getSnapshotDiffReport", "getSnapshotDiffReportListing", "metaSave",
+	"getSnapshotDiffReportListing", "metaSave",
 	"addCacheDirective", "modifyCacheDirective", "removeCacheDirective", "listCacheDirectives",
 	"addCachePool", "modifyCachePool", "removeCachePool", "listCachePools",
 	"createEncryptionZone", "getEZForPath", "listEncryptionZones", "reencryptEncryptionZone",

@@ -37,6 +37,8 @@ var namespaceClasses = []struct {
 	{namespace.ErrLeaseExpired, hadooprpc.ClassLeaseExpired},
 	{namespace.ErrAssertion, hadooprpc.ClassAssertionError},
 	{namespace.ErrStartAfterNotFound, classStartAfterNotFound},
+	{namespace.ErrSnapshot, hadooprpc.ClassSnapshot},
+	{namespace.ErrSnapshotAccessControl, hadooprpc.ClassSnapshotAccessControl},
 	{namespace.ErrIO, hadooprpc.ClassIOException},
 }
 

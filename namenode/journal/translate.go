@@ -38,6 +38,30 @@ type kindSpec struct {
 // kinds maps every record kind to the op Hadoop writes for it, with the
 // fields FSEditLog's log* method fills. Adding a kind is adding an entry.
 var kinds = map[namespace.Kind]kindSpec{
+	// Snapshot ops: FSEditLog.logAllowSnapshot and logDisallowSnapshot
+	// log no rpc ids; logCreateSnapshot, logDeleteSnapshot and
+	// logRenameSnapshot do (@AtMostOnce), with the operation's time.
+	namespace.KindAllowSnapshot: {code: editlog.OpAllowSnapshot,
+		to:   func(r *namespace.Record, o *editlog.Op) { o.Path = r.Path },
+		from: func(o *editlog.Op, r *namespace.Record) { r.Path = o.Path }},
+	namespace.KindDisallowSnapshot: {code: editlog.OpDisallowSnapshot,
+		to:   func(r *namespace.Record, o *editlog.Op) { o.Path = r.Path },
+		from: func(o *editlog.Op, r *namespace.Record) { r.Path = o.Path }},
+	namespace.KindCreateSnapshot: {code: editlog.OpCreateSnapshot, rpc: true,
+		to:   snapshotTo,
+		from: snapshotFrom},
+	namespace.KindDeleteSnapshot: {code: editlog.OpDeleteSnapshot, rpc: true,
+		to:   snapshotTo,
+		from: snapshotFrom},
+	namespace.KindRenameSnapshot: {code: editlog.OpRenameSnapshot, rpc: true,
+		to: func(r *namespace.Record, o *editlog.Op) {
+			snapshotTo(r, o)
+			o.NewName = r.SnapshotNew
+		},
+		from: func(o *editlog.Op, r *namespace.Record) {
+			snapshotFrom(o, r)
+			r.SnapshotNew = o.NewName
+		}},
 	namespace.KindMkdir: {code: editlog.OpMkdir,
 		to: func(r *namespace.Record, o *editlog.Op) {
 			o.InodeID, o.Path, o.Perm = r.InodeID, r.Path, toPerm(r.Perm)
@@ -384,4 +408,12 @@ func fromXAttrs(xs []editlog.XAttr) []namespace.XAttr {
 		out[i] = namespace.XAttr{NS: namespace.XAttrNS(x.Namespace), Name: x.Name, Value: x.Value}
 	}
 	return out
+}
+
+func snapshotTo(r *namespace.Record, o *editlog.Op) {
+	o.Path, o.Name, o.MTime = r.Path, r.Snapshot, r.Timestamp
+}
+
+func snapshotFrom(o *editlog.Op, r *namespace.Record) {
+	r.Path, r.Snapshot, r.Timestamp = o.Path, o.Name, o.MTime
 }

@@ -122,6 +122,31 @@ var translations = []struct {
 			o.Perm = editlog.PermissionStatus{User: "root", Group: "supergroup", Mode: 0o777}
 			withRPC(o)
 		}), nil},
+	{"allow snapshot, no rpc ids",
+		namespace.Record{Kind: namespace.KindAllowSnapshot, Path: "/snap"},
+		op(editlog.OpAllowSnapshot, func(o *editlog.Op) { o.Path = "/snap" }), nil},
+	{"disallow snapshot, no rpc ids",
+		namespace.Record{Kind: namespace.KindDisallowSnapshot, Path: "/snap"},
+		op(editlog.OpDisallowSnapshot, func(o *editlog.Op) { o.Path = "/snap" }), nil},
+	{"create snapshot: root, name, mtime, rpc ids",
+		namespace.Record{Kind: namespace.KindCreateSnapshot, Path: "/snap", Snapshot: "s1", Timestamp: 1795431151000},
+		op(editlog.OpCreateSnapshot, func(o *editlog.Op) {
+			o.Path, o.Name, o.MTime = "/snap", "s1", 1795431151000
+			withRPC(o)
+		}), nil},
+	{"delete snapshot",
+		namespace.Record{Kind: namespace.KindDeleteSnapshot, Path: "/snap", Snapshot: "s1", Timestamp: 1795431152000},
+		op(editlog.OpDeleteSnapshot, func(o *editlog.Op) {
+			o.Path, o.Name, o.MTime = "/snap", "s1", 1795431152000
+			withRPC(o)
+		}), nil},
+	{"rename snapshot: old and new names",
+		namespace.Record{Kind: namespace.KindRenameSnapshot, Path: "/snap", Snapshot: "s1", SnapshotNew: "s2",
+			Timestamp: 1795431153000},
+		op(editlog.OpRenameSnapshot, func(o *editlog.Op) {
+			o.Path, o.Name, o.NewName, o.MTime = "/snap", "s1", "s2", 1795431153000
+			withRPC(o)
+		}), nil},
 }
 
 func TestRecordsTranslateToHadoopsOps(t *testing.T) {

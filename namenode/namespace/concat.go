@@ -119,6 +119,8 @@ func (t *Tree) concatSource(v view, pc *checker, src string, tr *resolved) (*res
 	case sn.parent != tn.parent:
 		return nil, failMsg(ErrHadoopIllegalArgument, "Source file "+src+
 			" is not in the same directory with the target "+tr.path())
+	case t.snap.active() && t.inSnapshot(s):
+		return nil, failMsg(ErrSnapshot, "Concat: the source file "+src+" is in snapshot")
 	case s == tf:
 		return nil, failMsg(ErrHadoopIllegalArgument, "concat: the src file "+src+
 			" is the same with the target file "+tr.path())

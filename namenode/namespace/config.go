@@ -61,6 +61,27 @@ type Config struct {
 	// DefaultStoragePolicy is the id of dfs.storage.default.policy, the
 	// policy of an inode with none set anywhere above it; 0 means HOT.
 	DefaultStoragePolicy uint8
+
+	// MaxSnapshots is dfs.namenode.snapshot.max.limit, the most snapshots
+	// of one directory; 0 means Hadoop's default, 65536.
+	MaxSnapshots int
+	// MaxSnapshotsFS is dfs.namenode.snapshot.filesystem.limit, the most
+	// snapshots in all; 0 means Hadoop's default, 65536.
+	MaxSnapshotsFS int
+}
+
+func (c Config) snapshotLimit() int {
+	if c.MaxSnapshots > 0 {
+		return c.MaxSnapshots
+	}
+	return SnapshotQuotaDefault
+}
+
+func (c Config) snapshotFSLimit() int {
+	if c.MaxSnapshotsFS > 0 {
+		return c.MaxSnapshotsFS
+	}
+	return SnapshotQuotaDefault
 }
 
 // DefaultConfig returns Hadoop 3.4's defaults, with fsOwner as the
@@ -120,6 +141,9 @@ func (c Config) Validate() error {
 			"(dfs.namenode.fs-limits.max-xattr-size).", maxXAttrSizeHardLimit)
 	case c.MaxXAttrsPerInode < 0:
 		return fmt.Errorf("namespace: negative dfs.namenode.fs-limits.max-xattrs-per-inode %d", c.MaxXAttrsPerInode)
+	case c.snapshotLimit() > c.snapshotFSLimit():
+		return fmt.Errorf("namespace: dfs.namenode.snapshot.max.limit cannot be greater than " +
+			"dfs.namenode.snapshot.filesystem.limit")
 	case c.DefaultStoragePolicy != 0 && PolicyByID(c.DefaultStoragePolicy) == nil:
 		return fmt.Errorf("namespace: no storage policy with id %d", c.DefaultStoragePolicy)
 	}

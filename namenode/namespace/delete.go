@@ -63,6 +63,9 @@ func (t *Tree) applyDelete(w *wtx, rec *Record) (Removed, error) {
 	if r.last() == nilSlot || r.n() == 1 {
 		return Removed{}, nil
 	}
+	if err := t.checkNoSnapshots(v, r.last()); err != nil {
+		return Removed{}, err
+	}
 	return t.deleteAt(w, r, rec.Timestamp), nil
 }
 

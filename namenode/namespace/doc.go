@@ -16,7 +16,10 @@
 // SetOwner, SetTimes, SetReplication, SetQuota, CreateSymlink, SetXAttr,
 // RemoveXAttr, SetAcl, ModifyAclEntries, RemoveAclEntries,
 // RemoveDefaultAcl, RemoveAcl, SetStoragePolicy (SetStoragePolicyByName),
-// UnsetStoragePolicy, Append, Truncate, Concat.
+// UnsetStoragePolicy, Append, Truncate, Concat, AllowSnapshot,
+// DisallowSnapshot, CreateSnapshot, DeleteSnapshot, RenameSnapshot.
+// Snapshot reads: GetSnapshottableDirListing, GetSnapshotListing,
+// GetSnapshotDiffReport, and the reads above on ".snapshot" paths.
 //
 // Every mutation first checks (paths, permissions, limits, quotas) and
 // then applies one or more Records, returned in a Change for the edit log.
@@ -57,6 +60,40 @@
 // An inode with an ACL keeps, like Hadoop, only its extended entries;
 // the mask sits in the group bits of its mode.
 //
+// # Snapshots
+//
+// A snapshot costs nothing when it is taken: it records its id, name,
+// the directory's attributes (its Root) and the last inode id, in a side
+// table of the snapshottable directory (snapDir, per shard). Inodes are
+// copied on write, and only those a snapshot still needs (snapcow.go):
+// the first time a mutation touches an inode (wtx.node, and putFeatures
+// for xattrs and ACLs) the writer finds the newest snapshot that may see
+// it (the newest snapshot of a snapshottable directory above it, or of a
+// place an inode above it was renamed out of, which a rename records in
+// a per-inode mark, Hadoop's WithName reference) and, when the inode
+// existed then and has no copy for that snapshot yet, keeps a version:
+// a copy of its 56-byte record labelled with the snapshot id, with a
+// frozen copy of a directory's children and of a file's block records,
+// and its xattr and ACL slices. Versions sit in a per-shard side table
+// keyed by slot, so an inode no snapshot references carries nothing.
+// Snapshot s reads an inode as its first version labelled s or later, or
+// as it is when it has none (Hadoop's diff lists, with full copies in
+// place of created/deleted lists). An inode unlinked from the tree that
+// a version's child list still holds (counted per slot) is kept,
+// detached (its parent is nilSlot, lookups by id skip it), with its lease
+// ended; if no snapshot reads its current state its current children
+// and blocks go at once. Deleting snapshot s relabels each version s
+// with the previous snapshot when one exists after the inode's previous
+// version, else releases it; kept inodes that no version lists any more
+// are then freed, and blocks no version or live file holds are reported
+// in Change.Removed.Blocks. Readers resolve ".snapshot/name" (below the
+// root and every snapshottable directory, as INodesInPath.resolve) into
+// a view that reads each inode from the snapshot root on as the
+// snapshot saw it; every other operation on such a path fails with
+// SnapshotAccessControlException. Diff reports compare two such views
+// inode by inode (the same record means no change), walking the whole
+// subtree as Hadoop's computeDiffRecursively does.
+//
 // # Concurrency
 //
 // One writer, many concurrent readers, and no global lock on the read
@@ -81,8 +118,14 @@
 //
 // # Not done here
 //
-// Snapshots (.snapshot paths are not resolved; the name stays reserved),
-// storage-type quotas, encryption zones (the raw.hdfs.crypto.* xattrs are
+// Of snapshots: quota usage of what only snapshots hold (it is not
+// counted), the snapshot counts of content summaries, paged diff
+// reports (getSnapshotDiffReportListing), ordered snapshot deletion,
+// capturing open files' lengths at snapshot time, live copy-on-truncate
+// (a live truncate inside a block a snapshot holds is refused; replay
+// copies as the record says), and xattr, ACL, storage-policy and
+// block-location reads through ".snapshot" paths (they read the live
+// inode); storage-type quotas, encryption zones (the raw.hdfs.crypto.* xattrs are
 // stored as plain xattrs, without the checks and zone bookkeeping of
 // FSDirXAttrOp) and /.reserved/raw semantics beyond the path, its
 // superuser rule and raw xattrs, the storage policy satisfier

@@ -65,6 +65,13 @@ var (
 	// org.apache.hadoop.hdfs.protocol.RecoveryInProgressException.
 	ErrRecoveryInProgress = errors.New("namespace: recovery in progress")
 
+	// ErrSnapshot is org.apache.hadoop.hdfs.protocol.SnapshotException.
+	ErrSnapshot = errors.New("namespace: snapshot error")
+	// ErrSnapshotAccessControl is
+	// org.apache.hadoop.hdfs.protocol.SnapshotAccessControlException: a
+	// change under a .snapshot path.
+	ErrSnapshotAccessControl = errors.New("namespace: snapshots are read-only")
+
 	// ErrBadRecord reports a record that does not fit the tree it is
 	// applied to (a corrupt or out-of-order edit log). Hadoop fails the edit
 	// load with a java.io.IOException in that case.

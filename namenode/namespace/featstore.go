@@ -19,6 +19,7 @@ type features struct {
 // putFeatures replaces an inode's xattrs and ACL entries, without any
 // check (an image loader's bulk path). Empty lists remove the feature.
 func (t *Tree) putFeatures(w *wtx, slot uint32, xattrs []XAttr, acl []AclEntry) {
+	w.node(slot) // locks the shard, and copies the inode for a snapshot
 	w.lock(shardOf(slot))
 	m := t.shards[shardOf(slot)].feat
 	if len(xattrs) == 0 && len(acl) == 0 {
@@ -39,6 +40,14 @@ func (t *Tree) putFeatures(w *wtx, slot uint32, xattrs []XAttr, acl []AclEntry) 
 // none. The caller must not modify them.
 func (t *Tree) featuresOf(v view, slot uint32) (xattrs []XAttr, acl []AclEntry) {
 	v.need(shardOf(slot))
+	if v.snap != nil {
+		if slot == v.snap.root && v.snap.info != nil {
+			return v.snap.info.xattrs, v.snap.info.acl
+		}
+		if ver := v.versionOf(slot); ver != nil {
+			return ver.xattrs, ver.acl
+		}
+	}
 	f := t.shards[shardOf(slot)].feat[slot]
 	return f.xattrs, f.acl
 }

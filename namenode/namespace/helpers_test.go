@@ -3,6 +3,7 @@ package namespace
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -112,6 +113,7 @@ func dump(tr *Tree) string {
 	var b strings.Builder
 	_ = tr.write(func(w *wtx) error {
 		tr.dumpAt(w.view(), rootSlot, "/", &b)
+		tr.dumpSnapshots(w.view(), &b)
 		fmt.Fprintf(&b, "inodes=%d dirs=%d blocks=%d\n", tr.nodes.live(), tr.dirs.live(), tr.blocks.live()) // not lastID: failed creates use ids no record shows
 		return nil
 	})
@@ -150,5 +152,25 @@ func (t *Tree) dumpAt(v view, slot uint32, path string, b *strings.Builder) {
 		for _, k := range v.dir(slot).kids {
 			t.dumpAt(v, k, childPath(path, v.name(k)), b)
 		}
+	}
+}
+
+// dumpSnapshots dumps every snapshot, by directory path and name.
+func (t *Tree) dumpSnapshots(v view, b *strings.Builder) {
+	var lines []string
+	for s := range t.shards {
+		for d, sd := range t.shards[s].sdir {
+			for _, sn := range sd.snaps {
+				var sb strings.Builder
+				sv := view{t: t, snap: &snapView{sid: sn.id, root: d, info: sn}}
+				sv.snap.rootDir = dirRec{kids: t.dirs.at(view{t: t, snap: &snapView{sid: sn.id, root: nilSlot}}.node(d).dirSlot()).kids}
+				t.dumpAt(sv, d, SnapshotPath(v.fullPath(d), sn.name)+fmt.Sprintf("#%d", sn.id), &sb)
+				lines = append(lines, sb.String())
+			}
+		}
+	}
+	slices.Sort(lines)
+	for _, l := range lines {
+		b.WriteString(l)
 	}
 }

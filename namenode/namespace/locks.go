@@ -28,10 +28,11 @@ func shardOf(slot uint32) int { return int(slot & (numShards - 1)) }
 
 type shard struct {
 	mu    sync.RWMutex
-	lease map[uint32]lease    // under-construction files of the shard
-	feat  map[uint32]features // inodes of the shard with xattrs or an ACL
-	trunc map[uint32]Block    // files awaiting truncate recovery: the last block's target (made on demand)
-	_     [8]byte             // keep shards on separate cache lines
+	lease map[uint32]lease     // under-construction files of the shard
+	feat  map[uint32]features  // inodes of the shard with xattrs or an ACL
+	trunc map[uint32]Block     // files awaiting truncate recovery: the last block's target (made on demand)
+	hist  map[uint32][]version // inodes of the shard as snapshots saw them (snapcow.go; made on demand)
+	sdir  map[uint32]*snapDir  // snapshottable directories of the shard (made on demand)
 }
 
 // lease is FileUnderConstructionFeature: who is writing a file.
@@ -114,11 +115,13 @@ func (r *rtx) attempt(fn func(v view) error) (done bool, err error) {
 	return true, err
 }
 
-// wtx is the set of locks the writer holds.
+// wtx is the set of locks the writer holds, and the inodes it has
+// already copied for snapshots (or found needing no copy).
 type wtx struct {
-	t    *Tree
-	held [numLocks]bool
-	list []int
+	t     *Tree
+	held  [numLocks]bool
+	list  []int
+	cowed map[uint32]bool
 }
 
 func (w *wtx) lock(l int) {
@@ -150,10 +153,12 @@ func (t *Tree) write(fn func(w *wtx) error) error {
 
 // view reads the tree. With r set (a reader) it takes the read locks it
 // needs; with r nil it is the writer's own view, or a reader running
-// under wmu, and needs none.
+// under wmu, and needs none. With snap set it reads a snapshot: each
+// inode as that snapshot saw it (snapread.go).
 type view struct {
-	t *Tree
-	r *rtx
+	t    *Tree
+	r    *rtx
+	snap *snapView
 }
 
 func (v view) need(l int) {
@@ -165,18 +170,33 @@ func (v view) need(l int) {
 // node returns slot's record for reading, after locking its shard.
 func (v view) node(slot uint32) *inode {
 	v.need(shardOf(slot))
+	if v.snap != nil {
+		if n := v.snapNode(slot); n != nil {
+			return n
+		}
+	}
 	return v.t.nodes.at(slot)
 }
 
 // header returns slot's record for reading its name and kind only; the
-// caller must hold the parent's shard (or slot is the root).
-func (v view) header(slot uint32) *inode { return v.t.nodes.at(slot) }
+// caller must hold the parent's shard (or slot is the root). In a
+// snapshot the name may be a version's, under slot's own shard.
+func (v view) header(slot uint32) *inode {
+	if v.snap != nil {
+		return v.node(slot)
+	}
+	return v.t.nodes.at(slot)
+}
 
 // name is the local name of slot; see header.
 func (v view) name(slot uint32) []byte { return v.t.names.get(v.header(slot).nameRef()) }
 
 // dir returns a directory's children and quota, after locking its shard.
 func (v view) dir(slot uint32) *dirRec {
+	if v.snap != nil && slot == v.snap.root {
+		v.need(shardOf(slot))
+		return &v.snap.rootDir
+	}
 	return v.t.dirs.at(v.node(slot).dirSlot())
 }
 
@@ -192,20 +212,43 @@ func (v view) quota(slot uint32) *quotaRec {
 // lease returns a file's lease, if it is under construction.
 func (v view) lease(slot uint32) (lease, bool) {
 	v.need(shardOf(slot))
+	if v.snap != nil {
+		return lease{}, false
+	}
 	l, ok := v.t.shards[shardOf(slot)].lease[slot]
 	return l, ok
 }
 
 // slotOf finds an inode by id; nilSlot when there is none.
+// An inode kept only for snapshots (detached from the tree) is not
+// found by id.
 func (v view) slotOf(id int64) uint32 {
 	v.need(idLock)
-	return v.t.ids.get(id, v.t.idOf)
+	s := v.t.ids.get(id, v.t.idOf)
+	if s != nilSlot && v.t.orphans.Load() > 0 && !v.attached(s) {
+		return nilSlot
+	}
+	return s
+}
+
+// attached reports whether slot is in the live tree.
+func (v view) attached(slot uint32) bool {
+	for s := slot; s != rootSlot; {
+		v.need(shardOf(s))
+		if s = v.t.nodes.at(s).parent; s == nilSlot {
+			return false
+		}
+	}
+	return true
 }
 
 // The writer's mutable accessors lock before handing out a record.
 
 func (w *wtx) node(slot uint32) *inode {
 	w.lock(shardOf(slot))
+	if w.t.snap.active() {
+		w.t.cow(w, slot)
+	}
 	return w.t.nodes.at(slot)
 }
 

@@ -74,11 +74,27 @@ func (t *Tree) touchDir(w *wtx, dir uint32, mtime int64) {
 	}
 }
 
-// destroy frees an unlinked subtree and reports what it held.
+// destroy frees an unlinked subtree and reports what it held; with
+// snapshots, what a snapshot still holds is kept (discard).
 func (t *Tree) destroy(w *wtx, slot uint32, rm *Removed) {
-	n := w.node(slot)
+	if t.snap.busy() {
+		t.discard(w, slot, rm)
+		return
+	}
+	t.destroyRecord(w, slot, rm)
+}
+
+// destroyRecord frees slot's record and current state, and destroys its
+// children.
+func (t *Tree) destroyRecord(w *wtx, slot uint32, rm *Removed) {
+	w.lock(shardOf(slot))
+	n := t.nodes.at(slot)
 	switch n.kind() {
 	case kindDir:
+		if m := t.shards[shardOf(slot)].sdir; m[slot] != nil {
+			delete(m, slot)
+			delete(t.snap.dirs, slot)
+		}
 		d := t.dirs.at(n.dirSlot())
 		for _, k := range d.kids {
 			t.destroy(w, k, rm)
@@ -109,7 +125,8 @@ func (t *Tree) destroy(w *wtx, slot uint32, rm *Removed) {
 
 // freeBlocks releases a file's blocks.
 func (t *Tree) freeBlocks(w *wtx, slot uint32, rm *Removed) {
-	n := w.node(slot)
+	w.lock(shardOf(slot))
+	n := t.nodes.at(slot)
 	for b := n.b; b != 0; {
 		blk := t.blocks.at(b - 1)
 		rm.Blocks = append(rm.Blocks, blk.id)

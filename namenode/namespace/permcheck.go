@@ -70,6 +70,7 @@ func (t *Tree) simpleTraverse(v view, r *resolved) error {
 }
 
 func (t *Tree) checkIsDir(v view, r *resolved, i int) error {
+	v = r.viewAt(v, i)
 	if s := r.nodes[i]; s != nilSlot && !v.node(s).isDir() {
 		if err := t.checkNotSymlink(v, r, i); err != nil {
 			return err
@@ -82,6 +83,7 @@ func (t *Tree) checkIsDir(v view, r *resolved, i int) error {
 // checkNotSymlink raises UnresolvedPathException when the inode at i is a
 // symlink; its message is the path with the link replaced by its target.
 func (t *Tree) checkNotSymlink(v view, r *resolved, i int) error {
+	v = r.viewAt(v, i)
 	s := r.nodes[i]
 	if s == nilSlot || !v.node(s).isSymlink() {
 		return nil
@@ -157,6 +159,7 @@ func (t *Tree) check(v view, pc *checker, r *resolved, i int, act Action) error 
 	if i < 0 || r.nodes[i] == nilSlot {
 		return nil
 	}
+	v = r.viewAt(v, i)
 	if t.permits(v, pc, r.nodes[i], act) {
 		return nil
 	}
@@ -232,6 +235,7 @@ func (t *Tree) attrString(n *inode) string {
 
 func (t *Tree) checkOwner(v view, pc *checker, r *resolved) error {
 	last := r.n() - 1
+	v = r.viewAt(v, last)
 	if s := r.nodes[last]; s != nilSlot && t.owner(v.node(s)) == pc.user {
 		return nil
 	}
@@ -241,11 +245,11 @@ func (t *Tree) checkOwner(v view, pc *checker, r *resolved) error {
 
 // checkSticky checks the child at i+1 of a sticky directory at i.
 func (t *Tree) checkSticky(v view, pc *checker, r *resolved, i int) error {
-	parent := v.node(r.nodes[i])
+	parent := r.viewAt(v, i).node(r.nodes[i])
 	if !parent.mode().Sticky() {
 		return nil
 	}
-	child := v.node(r.nodes[i+1])
+	child := r.viewAt(v, i+1).node(r.nodes[i+1])
 	if !t.stickyViolated(pc, parent, child) {
 		return nil
 	}
@@ -265,6 +269,7 @@ func (t *Tree) stickyDenied(pc *checker, path string, n *inode, parentPath strin
 // last inode, and the sticky bit of each directory's children, in the
 // order of Hadoop's stack-based walk.
 func (t *Tree) checkSubAccess(v view, pc *checker, r *resolved, act Action, ignoreEmpty bool) error {
+	v = r.lastView(v)
 	top := r.last()
 	if top == nilSlot || !v.node(top).isDir() {
 		return nil

@@ -143,6 +143,23 @@ func (t *Tree) localPolicy(v view, slot uint32) uint8 {
 // effectivePolicy is INode.getStoragePolicyID: the inode's own policy,
 // else the nearest ancestor's; 0 when none is set.
 func (t *Tree) effectivePolicy(v view, slot uint32) uint8 {
+	if v.snap != nil {
+		// In a snapshot the inode's own policy is as the snapshot saw
+		// it, the rest comes from its live parents, as Hadoop reads a
+		// snapshot inode's getParent().
+		if id := t.localPolicy(v, slot); id != PolicyUnspecified {
+			return id
+		}
+		live := view{t: v.t, r: v.r}
+		if slot != v.snap.root {
+			v.need(shardOf(slot))
+			slot = t.nodes.at(slot).parent
+		}
+		if slot == nilSlot {
+			return PolicyUnspecified
+		}
+		return t.effectivePolicy(live, slot)
+	}
 	for s := slot; s != nilSlot; s = v.node(s).parent {
 		if id := t.localPolicy(v, s); id != PolicyUnspecified {
 			return id

@@ -160,7 +160,7 @@ func (t *Tree) GetContentSummary(op Op, src string) (*ContentSummary, error) {
 		if r.last() == nilSlot {
 			return failMsg(ErrFileNotFound, "File does not exist: "+r.path())
 		}
-		cs, err = t.summarize(v, pc, r.last(), r.path())
+		cs, err = t.summarize(r.lastView(v), pc, r.last(), r.path())
 		return err
 	})
 	return cs, err

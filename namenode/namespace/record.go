@@ -28,12 +28,18 @@ const (
 	KindAppend                           // OP_APPEND
 	KindTruncate                         // OP_TRUNCATE
 	KindConcat                           // OP_CONCAT_DELETE
+	KindAllowSnapshot                    // OP_ALLOW_SNAPSHOT
+	KindDisallowSnapshot                 // OP_DISALLOW_SNAPSHOT
+	KindCreateSnapshot                   // OP_CREATE_SNAPSHOT
+	KindDeleteSnapshot                   // OP_DELETE_SNAPSHOT
+	KindRenameSnapshot                   // OP_RENAME_SNAPSHOT
 )
 
 var kindNames = [...]string{"", "OP_MKDIR", "OP_ADD", "OP_ADD_BLOCK", "OP_CLOSE", "OP_DELETE",
 	"OP_RENAME_OLD", "OP_RENAME", "OP_SET_PERMISSIONS", "OP_SET_OWNER", "OP_TIMES",
 	"OP_SET_REPLICATION", "OP_SET_QUOTA", "OP_SYMLINK", "OP_SET_XATTR", "OP_REMOVE_XATTR", "OP_SET_ACL",
-	"OP_SET_STORAGE_POLICY", "OP_APPEND", "OP_TRUNCATE", "OP_CONCAT_DELETE"}
+	"OP_SET_STORAGE_POLICY", "OP_APPEND", "OP_TRUNCATE", "OP_CONCAT_DELETE",
+	"OP_ALLOW_SNAPSHOT", "OP_DISALLOW_SNAPSHOT", "OP_CREATE_SNAPSHOT", "OP_DELETE_SNAPSHOT", "OP_RENAME_SNAPSHOT"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && k != 0 {
@@ -86,6 +92,11 @@ type Record struct {
 	NewLength     int64    // truncate
 	TruncateBlock *Block   // truncate: the last block's recovery target; nil on a block boundary
 	Srcs          []string // concat: the sources, in order (Path is the target)
+
+	// Snapshot operations: Path is the snapshottable directory and
+	// Timestamp the operation's time (the edit op's MTIME).
+	Snapshot    string // create, delete: the snapshot's name; rename: the old name
+	SnapshotNew string // rename snapshot: the new name
 }
 
 // Block is a block of a file as the namespace keeps it.
@@ -119,6 +130,8 @@ type Change struct {
 	// and, when truncate must wait, the block to recover with its target
 	// length and generation stamp.
 	LastBlock *Block
+	// SnapshotPath is createSnapshot's answer.
+	SnapshotPath string
 }
 
 // Removed lists what a deletion (delete, create with overwrite, rename
@@ -182,6 +195,8 @@ func (t *Tree) apply(w *wtx, rec *Record) (Removed, error) {
 		return t.applyTruncate(w, rec)
 	case KindConcat:
 		return t.applyConcat(w, rec)
+	case KindAllowSnapshot, KindDisallowSnapshot, KindCreateSnapshot, KindDeleteSnapshot, KindRenameSnapshot:
+		return t.applySnapshot(w, rec)
 	}
 	return Removed{}, t.applyAttr(w, rec)
 }

@@ -246,6 +246,9 @@ func (t *Tree) applyRename(w *wtx, rec *Record) (Removed, error) {
 	}
 	var rm Removed
 	if old := dr.last(); old != nilSlot {
+		if err := t.checkNoSnapshots(v, old); err != nil {
+			return Removed{}, err
+		}
 		t.unlink(w, old)
 		t.destroy(w, old, &rm)
 	}
@@ -265,6 +268,9 @@ func (t *Tree) resolveRecordPaths(v view, rec *Record) (sr, dr *resolved, err er
 // updates both parents' modification times.
 func (t *Tree) move(w *wtx, sr, dr *resolved, ts int64) {
 	slot, srcParent, dstParent := sr.last(), sr.at(-2), dr.at(-2)
+	if t.snap.active() {
+		t.markMoved(slot)
+	}
 	delta := t.unlink(w, slot)
 	t.link(w, dstParent, slot, dr.lastName(), delta)
 	t.touchDir(w, srcParent, ts)

@@ -1,7 +1,9 @@
 package namespace
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,6 +16,53 @@ type workload struct {
 	now   int64
 	block int64
 	known []string // paths of earlier records
+	snaps []string // snapshots of /a
+	snapN int
+}
+
+func newSnapWorkload(seed uint64) *workload {
+	return &workload{rng: rand.New(rand.NewPCG(seed, 77)), now: 10}
+}
+
+func (wl *workload) exists(snap string) bool { return slices.Contains(wl.snaps, snap) }
+
+// snapStep is a step, or one time in five a snapshot operation on /a.
+func (wl *workload) snapStep(tr *Tree) *Change {
+	if wl.rng.IntN(5) == 0 {
+		return wl.snapshotStep(tr, wl.op())
+	}
+	return wl.step(tr)
+}
+
+// snapshotStep allows snapshots of /a, or creates, renames or deletes
+// one.
+func (wl *workload) snapshotStep(tr *Tree, op Op) *Change {
+	var ch *Change
+	var err error
+	switch k := wl.rng.IntN(6); {
+	case k == 0:
+		ch, err = tr.AllowSnapshot(hdfs, "/a")
+	case k <= 2 || len(wl.snaps) == 0:
+		wl.snapN++
+		name := fmt.Sprintf("s%d", wl.snapN)
+		if ch, err = tr.CreateSnapshot(op, "/a", name); err == nil {
+			wl.snaps = append(wl.snaps, name)
+		}
+	case k == 3:
+		i := wl.rng.IntN(len(wl.snaps))
+		wl.snapN++
+		name := fmt.Sprintf("s%d", wl.snapN)
+		if ch, err = tr.RenameSnapshot(op, "/a", wl.snaps[i], name); err == nil {
+			wl.snaps[i] = name
+		}
+	default:
+		i := wl.rng.IntN(len(wl.snaps))
+		if ch, err = tr.DeleteSnapshot(op, "/a", wl.snaps[i]); err == nil {
+			wl.snaps = slices.Delete(wl.snaps, i, i+1)
+		}
+	}
+	_ = err
+	return ch
 }
 
 func (wl *workload) path() string {
@@ -183,7 +232,7 @@ func TestReplayingRecordsReproducesTheTree(t *testing.T) {
 		wl := &workload{rng: rand.New(rand.NewPCG(seed, uint64(round))), now: 10}
 		var steps int
 		for range 400 {
-			ch := wl.step(live)
+			ch := wl.snapStep(live)
 			for _, rec := range ch.Records {
 				steps++
 				rm, err := replay.Apply(rec)

@@ -28,6 +28,13 @@ type resolved struct {
 	comps [][]byte
 	nodes []uint32
 	raw   bool // the path was under /.reserved/raw
+
+	// A path into a snapshot: ".snapshot/name" is one component, at
+	// snapPos, whose inode is the snapshottable directory read as the
+	// snapshot's root; the inodes from there on read in snap.
+	snap    *snapView
+	snapPos int
+	dotSnap bool // the path ends at a snapshottable directory's ".snapshot"
 }
 
 func (r *resolved) n() int              { return len(r.nodes) }
@@ -59,26 +66,40 @@ func (r *resolved) existing() int {
 
 // prefix returns the first n components of r.
 func (r *resolved) prefix(n int) *resolved {
-	return &resolved{comps: r.comps[:n:n], nodes: r.nodes[:n:n], raw: r.raw}
+	p := &resolved{comps: r.comps[:n:n], nodes: r.nodes[:n:n], raw: r.raw}
+	if r.snap != nil && n > r.snapPos {
+		p.snap, p.snapPos = r.snap, r.snapPos
+	}
+	return p
 }
 
-// walk is INodesInPath.resolve.
+// walk is INodesInPath.resolve, snapshots included.
 func (t *Tree) walk(v view, comps [][]byte) *resolved {
 	r := &resolved{comps: comps, nodes: make([]uint32, len(comps))}
 	r.nodes[0] = rootSlot
+	cur := v
 	i := 1
-	for ; i < len(comps); i++ {
+	for ; i < r.n(); i++ {
 		prev := r.nodes[i-1]
-		if v.node(prev).kind() != kindDir {
+		if cur.node(prev).kind() != kindDir {
 			break
 		}
-		r.nodes[i] = v.child(prev, comps[i])
+		if r.snap == nil && string(r.comps[i]) == dotSnapshot && t.isSnapshottable(v, prev) {
+			var more bool
+			if cur, more = t.enterSnapshot(v, r, i); more {
+				continue
+			}
+			r.nodes[i] = nilSlot
+			i++
+			break
+		}
+		r.nodes[i] = cur.child(prev, r.comps[i])
 		if r.nodes[i] == nilSlot {
 			i++
 			break
 		}
 	}
-	for ; i < len(comps); i++ {
+	for ; i < r.n(); i++ {
 		r.nodes[i] = nilSlot
 	}
 	return r
@@ -110,7 +131,19 @@ func (t *Tree) resolvePath(v view, pc *checker, src string, op dirOp) (*resolved
 	if errors.Is(err, ErrParentNotDirectory) && !op.create() {
 		err = failMsg(ErrAccessControl, err.(*Error).Msg)
 	}
+	if err == nil {
+		err = checkNotSnapshot(r, op)
+	}
 	return r, err
+}
+
+// checkNotSnapshot is the end of FSDirectory.checkTraverse: only reads
+// may go into a snapshot.
+func checkNotSnapshot(r *resolved, op dirOp) error {
+	if !op.readOnly() && r.isSnapshot() {
+		return failMsg(ErrSnapshotAccessControl, "Modification on a read-only snapshot is disallowed")
+	}
+	return nil
 }
 
 // absComponents is INode.getPathComponents with its absolute-path check.
@@ -130,7 +163,10 @@ func (t *Tree) resolveInternal(v view, path string, op dirOp) (*resolved, error)
 		return nil, err
 	}
 	r := t.walk(v, comps)
-	return r, t.checkTraverse(v, nil, r, op.followLast())
+	if err := t.checkTraverse(v, nil, r, op.followLast()); err != nil {
+		return r, err
+	}
+	return r, checkNotSnapshot(r, op)
 }
 
 // resolveReserved is FSDirectory.resolveComponents: /.reserved/.inodes/ID

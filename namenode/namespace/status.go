@@ -31,7 +31,7 @@ type FileStatus struct {
 	FileID        int64
 	ChildrenNum   int32
 	StoragePolicy uint8 // the policy in effect (own or inherited); 0 when none is set
-	Snapshottable bool  // the root, which Hadoop makes snapshottable
+	Snapshottable bool  // a snapshottable directory (the root always is, as in Hadoop)
 	// HasAcl is HdfsFileStatus.Flags.HAS_ACL: the inode has an ACL
 	// feature. On the wire it is both a flag of HdfsFileStatusProto and
 	// bit 12 of the permission (FsPermissionExtension).
@@ -73,10 +73,13 @@ func (t *Tree) fileInfo(v view, r *resolved) *FileStatus {
 	if isExactReservedComps(r.comps) {
 		return &FileStatus{Type: TypeDir, Permission: 01770, FileID: -1}
 	}
+	if r.dotSnap {
+		return dotSnapshotStatus()
+	}
 	if r.last() == nilSlot {
 		return nil
 	}
-	return t.status(v, r.last(), nil, true)
+	return t.status(r.lastView(v), r.last(), nil, true)
 }
 
 // status is FSDirStatAndListingOp.createFileStatus for slot, named name,
@@ -98,7 +101,7 @@ func (t *Tree) statusWith(v view, slot uint32, name []byte, policy uint8) *FileS
 	case kindDir:
 		st.Type = TypeDir
 		st.ChildrenNum = int32(len(v.dir(slot).kids))
-		st.Snapshottable = slot == rootSlot
+		st.Snapshottable = t.isSnapshottable(v, slot)
 	case kindFile:
 		st.Type = TypeFile
 		st.Length = t.fileSize(v, slot, false)
@@ -133,7 +136,11 @@ func (t *Tree) GetListing(op Op, src string, startAfter []byte) (*Listing, error
 				return err
 			}
 		}
-		l = t.listing(v, r, after)
+		if r.dotSnap {
+			l, err = t.snapshotsListing(v, r, after)
+			return err
+		}
+		l = t.listing(r.lastView(v), r, after)
 		return nil
 	})
 	return l, err

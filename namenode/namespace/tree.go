@@ -33,6 +33,9 @@ type Tree struct {
 
 	lastID atomic.Int64 // last inode id allocated
 
+	snap    snapState    // snapshots (writer only)
+	orphans atomic.Int64 // inodes kept only for snapshots, detached from the tree
+
 	retries, fallbacks atomic.Int64 // reader restarts, reads run under wmu
 }
 
@@ -51,7 +54,7 @@ func New(cfg Config) (*Tree, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	t := &Tree{cfg: cfg, users: newStrTable(), groups: newStrTable(), ids: newIDMap()}
+	t := &Tree{cfg: cfg, users: newStrTable(), groups: newStrTable(), ids: newIDMap(), snap: newSnapState()}
 	for i := range t.shards {
 		t.shards[i].lease = map[uint32]lease{}
 		t.shards[i].feat = map[uint32]features{}

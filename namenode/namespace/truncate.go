@@ -1,5 +1,7 @@
 package namespace
 
+import "slices"
+
 // Truncate is the namespace part of ClientProtocol.truncate
 // (FSDirTruncateOp.truncate). The blocks wholly beyond newLength go
 // (Change.Removed.Blocks). When newLength falls on a block boundary that
@@ -12,8 +14,9 @@ package namespace
 // truncate already waiting for recovery to the same length is OK false
 // with nothing recorded.
 //
-// Copy-on-truncate (snapshots, upgrades) is not modelled: the block is
-// always truncated in place.
+// Copy-on-truncate (snapshots, upgrades) needs a new block id, which
+// this call has no way to allocate: a live truncate inside a block a
+// snapshot holds is refused (replay copies as the record says).
 func (t *Tree) Truncate(op Op, src string, newLength int64, clientName, clientMachine string,
 	nextGenStamp func() int64) (*Change, error) {
 	if newLength < 0 {
@@ -55,6 +58,10 @@ func (t *Tree) Truncate(op Op, src string, newLength int64, clientName, clientMa
 			NewLength: newLength, Timestamp: op.Now}
 		if keep, cut := t.truncatePoint(v, f, newLength); cut != newLength {
 			last := t.blocks.at(keep[len(keep)-1])
+			if t.snap.busy() && (t.inSnapshot(f) || slices.Contains(t.snapshotBlocks(f), last.id)) {
+				return failMsg(ErrUnsupportedOperation, "Cannot truncate "+r.path()+
+					" inside a block a snapshot holds: copy-on-truncate is not supported")
+			}
 			rec.TruncateBlock = &Block{ID: last.id, NumBytes: last.numBytes, GenStamp: nextGenStamp()}
 		}
 		rm, target, err := t.truncateAt(w, f, &rec)
@@ -170,10 +177,17 @@ func (t *Tree) truncateAt(w *wtx, f uint32, rec *Record) (Removed, *Block, error
 		return rm, nil, nil
 	}
 	last := t.blocks.at(keep[len(keep)-1])
-	if last.id != rec.TruncateBlock.ID {
+	// Copy-on-truncate: the last block, which a snapshot holds, is
+	// replaced by a new one (FSDirTruncateOp.prepareFileForTruncate).
+	copied := last.id != rec.TruncateBlock.ID && t.snap.busy() && slices.Contains(t.snapshotBlocks(f), last.id)
+	if last.id != rec.TruncateBlock.ID && !copied {
 		return rm, nil, badRecord("truncate of %s: blk_%d is not its last block", rec.Path, rec.TruncateBlock.ID)
 	}
-	target := Block{ID: last.id, NumBytes: last.numBytes - (size - rec.NewLength), GenStamp: rec.TruncateBlock.GenStamp}
+	target := Block{ID: rec.TruncateBlock.ID, NumBytes: last.numBytes - (size - rec.NewLength),
+		GenStamp: rec.TruncateBlock.GenStamp}
+	if copied {
+		defer func() { last.id, last.genStamp, last.numBytes = target.ID, target.GenStamp, target.NumBytes }()
+	}
 	t.shards[shardOf(f)].lease[f] = lease{rec.ClientName, rec.ClientMachine}
 	if t.shards[shardOf(f)].trunc == nil {
 		t.shards[shardOf(f)].trunc = map[uint32]Block{}
@@ -191,6 +205,10 @@ func (t *Tree) truncateAt(w *wtx, f uint32, rec *Record) (Removed, *Block, error
 func (t *Tree) dropBlocksAfter(w *wtx, f uint32, keep, gone []uint32, rm *Removed) {
 	n := w.node(f)
 	var space int64
+	var held []int64 // blocks a snapshot still holds stay on the datanodes
+	if t.snap.busy() {
+		held = t.snapshotBlocks(f)
+	}
 	for _, b := range gone {
 		br := t.blocks.at(b)
 		if br.complete {
@@ -198,7 +216,9 @@ func (t *Tree) dropBlocksAfter(w *wtx, f uint32, keep, gone []uint32, rm *Remove
 		} else {
 			space += n.blockSize()
 		}
-		rm.Blocks = append(rm.Blocks, br.id)
+		if !slices.Contains(held, br.id) {
+			rm.Blocks = append(rm.Blocks, br.id)
+		}
 		*br = blockRec{}
 		t.blocks.release(b)
 	}

@@ -114,3 +114,11 @@ func (w *ImageWalk) Children(fn func(parent int64, children []int64) error) erro
 	}
 	return nil
 }
+
+// Snapshots returns the id the next snapshot gets and whether the tree
+// has snapshot state an image must carry: snapshottable directories
+// (the root's own feature aside), snapshots, or inodes kept for them.
+func (w *ImageWalk) Snapshots() (counter int32, snapshottable bool) {
+	s := &w.t.snap
+	return s.counter, len(s.dirs) > 0 || s.busy()
+}

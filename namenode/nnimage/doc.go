@@ -19,7 +19,10 @@
 // package does not know. The error wraps ErrUnsupported and names the
 // image. Images Hadoop 2.4 to 2.x wrote carry an empty SNAPSHOT_DIFF entry
 // for the root; it holds nothing and is accepted, and Save leaves it out as
-// Hadoop 3.4 does.
+// Hadoop 3.4 does. Likewise Save refuses (ErrUnsupported) a namespace with
+// snapshottable directories or snapshots, rather than write an image
+// without them; it writes the larger of Meta's and the tree's snapshot
+// counter, and Load hands the image's counter to the tree.
 //
 // # Save
 //

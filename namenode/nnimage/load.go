@@ -78,6 +78,7 @@ func (l *loader) load(cfg namespace.Config) error {
 	if l.tree, err = ld.Finish(); err != nil {
 		return l.wrap(err)
 	}
+	l.tree.SetSnapshotCounter(l.meta.SnapshotCounter)
 	return l.managers()
 }
 

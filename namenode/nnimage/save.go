@@ -16,6 +16,12 @@ import (
 func Save(path string, tree *namespace.Tree, meta Meta, opts Options) ([md5.Size]byte, error) {
 	var sum [md5.Size]byte
 	err := tree.WalkImage(func(w *namespace.ImageWalk) error {
+		counter, snapshottable := w.Snapshots()
+		if snapshottable {
+			return fmt.Errorf("%w: the namespace has snapshottable directories or snapshots; "+
+				"writing them to an image is not supported yet", ErrUnsupported)
+		}
+		meta.SnapshotCounter = max(meta.SnapshotCounter, counter)
 		wo, err := opts.writerOptions(w.Count())
 		if err != nil {
 			return err

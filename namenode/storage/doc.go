@@ -31,6 +31,13 @@
 //     (what the directories hold) deciding which image and edit segments
 //     to load, what to do with unfinalized segments, and what to purge.
 //     Apply carries out their Actions; Storage wraps list, plan and apply.
+//   - Upgrade (CheckUpgrade, PreUpgrade, CompleteUpgrade), Finalize and
+//     Rollback: `namenode -upgrade`, `dfsadmin -finalizeUpgrade` and
+//     `namenode -rollback`, per directory as NNUpgradeUtil does them
+//     (current -> previous.tmp -> previous; previous -> finalized.tmp,
+//     deleted; current -> removed.tmp, previous -> current).
+//     RecoverTransition completes or undoes one interrupted at the next
+//     start.
 //   - Dirs: the directories still in service. A directory whose write
 //     fails is taken out and the NameNode goes on, until no image or no
 //     edits directory is left.
@@ -54,9 +61,14 @@
 //     directories of a running NameNode.
 //   - in_use.lock is truncated before the owner is written; Hadoop writes
 //     over the start of an old file.
-//   - Directories that need upgrade, rollback, finalize or checkpoint
-//     recovery are reported (ErrNeedsRecovery), not recovered; upgrades
-//     are not implemented.
+//   - Transitions (upgrade.go, rollback.go, transition.go) make each
+//     rename durable (fsync of the storage root) before the next step, and
+//     delete a dropped directory only after the rename that drops it is
+//     durable; Hadoop syncs none of them and deletes in a background
+//     thread. The states a crash leaves are Hadoop's, and Load recovers
+//     them as Hadoop's doRecover does.
+//   - Rollback locks the directories and recovers interrupted transitions
+//     first; Hadoop's does neither.
 //
 // VERSION keys come out in the order a JVM's Properties.store gives them,
 // which depends on the Java version (KeyOrder); the default is Java 9-17's,

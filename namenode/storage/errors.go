@@ -27,7 +27,8 @@ var (
 	// Hadoop can upgrade from, or from before transaction-ID file names.
 	ErrUnsupportedLayout = errors.New("storage: unsupported layout version")
 	// ErrNeedsRecovery: a directory holds the tmp directory of an
-	// interrupted upgrade, rollback, finalize or checkpoint.
+	// interrupted upgrade, rollback, finalize or checkpoint, and
+	// completing or undoing it failed.
 	ErrNeedsRecovery = errors.New("storage: directory needs recovery")
 	// ErrNoDirsLeft: every directory of a kind (image or edits) failed.
 	ErrNoDirsLeft = errors.New("storage: no storage directory left")

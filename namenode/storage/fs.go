@@ -33,6 +33,9 @@ type FS interface {
 	Stat(name string) (os.FileInfo, error)
 	// SyncDir makes the entries of a directory durable.
 	SyncDir(name string) error
+	// Link makes newname a hard link to the file oldname (an upgrade
+	// links the edit segments into the new current/, as Hadoop does).
+	Link(oldname, newname string) error
 	// Lock takes an exclusive lock on the file name (created when missing)
 	// and writes owner into it. When another process or another Lock call
 	// in this process holds it, the error wraps ErrLocked and is a
@@ -67,10 +70,11 @@ const (
 	OpStat
 	OpSyncDir
 	OpLock
+	OpLink
 )
 
 var opNames = [...]string{"?", "create", "open", "read", "write", "sync",
-	"close", "rename", "remove", "mkdir", "readdir", "stat", "syncdir", "lock"}
+	"close", "rename", "remove", "mkdir", "readdir", "stat", "syncdir", "lock", "link"}
 
 func (o Op) String() string {
 	if int(o) < len(opNames) {
@@ -83,7 +87,7 @@ func (o Op) String() string {
 // points are counted on these.
 func (o Op) mutates() bool {
 	switch o {
-	case OpCreate, OpWrite, OpSync, OpRename, OpRemove, OpMkdir, OpSyncDir, OpLock:
+	case OpCreate, OpWrite, OpSync, OpRename, OpRemove, OpMkdir, OpSyncDir, OpLock, OpLink:
 		return true
 	}
 	return false

@@ -1,86 +1,22 @@
 package storage
 
 import (
-	"archive/tar"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hdfsd/hdfsd/internal/golden"
 )
 
-// testdata returns shared/testdata/<sub...>: under $HDFSD_TESTDATA, or found
-// by walking up from the package directory.
-func testdata(t testing.TB, sub ...string) string {
-	t.Helper()
-	if d := os.Getenv("HDFSD_TESTDATA"); d != "" {
-		return filepath.Join(append([]string{d}, sub...)...)
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		d := filepath.Join(dir, "shared", "testdata")
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return filepath.Join(append([]string{d}, sub...)...)
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("shared/testdata not found above the package; set HDFSD_TESTDATA")
-		}
-		dir = filepath.Dir(dir)
-	}
-}
+// testdata returns shared/testdata/<sub...>.
+func testdata(t testing.TB, sub ...string) string { return golden.Path(t, sub...) }
 
 // extract unpacks a gzipped tarball from shared/testdata into a fresh
-// t.TempDir() and returns it. The tarball itself is only read.
-func extract(t testing.TB, sub ...string) string {
-	t.Helper()
-	f, err := os.Open(testdata(t, sub...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return dir
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := extractOne(dir, h, tr); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func extractOne(dir string, h *tar.Header, r io.Reader) error {
-	name := filepath.Join(dir, filepath.Clean("/"+h.Name))
-	switch h.Typeflag {
-	case tar.TypeDir:
-		return os.MkdirAll(name, 0o755)
-	case tar.TypeReg:
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return err
-		}
-		data, err := io.ReadAll(r)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(name, data, 0o644)
-	}
-	return nil
-}
+// t.TempDir() and returns it.
+func extract(t testing.TB, sub ...string) string { return golden.Extract(t, sub...) }
 
 // listing builds a Listing by hand: a formatted directory whose current/
 // holds files (each 1 byte long; see scanned for in-progress ends).

@@ -253,6 +253,32 @@ func (m *MemFS) Rename(oldname, newname string) error {
 	return nil
 }
 
+// Link implements FS: both names share the file's bytes (and what of
+// them was synced); the new name is durable once its directory is synced.
+func (m *MemFS) Link(oldname, newname string) error {
+	p, err := m.begin(OpLink, newname)
+	defer m.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	n, err := m.lookupLocked(OpLink, clean(oldname))
+	if err != nil {
+		return err
+	}
+	if n.dir {
+		return &fs.PathError{Op: "link", Path: clean(oldname), Err: fs.ErrInvalid}
+	}
+	d, base, err := m.parentLocked(OpLink, p)
+	if err != nil {
+		return err
+	}
+	if _, ok := d.children[base]; ok {
+		return &fs.PathError{Op: "link", Path: p, Err: fs.ErrExist}
+	}
+	d.children[base] = n
+	return nil
+}
+
 // Remove implements FS.
 func (m *MemFS) Remove(name string) error {
 	p, err := m.begin(OpRemove, name)

@@ -31,8 +31,8 @@ var stateNames = [...]string{"NON_EXISTENT", "NOT_FORMATTED", "COMPLETE_UPGRADE"
 
 func (s State) String() string { return stateNames[s] }
 
-// recoveries says what Hadoop's StorageDirectory.doRecover does in each
-// state that needs it.
+// recoveries says what RecoverTransition (Hadoop's
+// StorageDirectory.doRecover) does in each state that needs it.
 var recoveries = map[State]string{
 	CompleteUpgrade:    "rename previous.tmp to previous (finishing an upgrade)",
 	RecoverUpgrade:     "replace current with previous.tmp (undoing an interrupted upgrade)",
@@ -41,12 +41,6 @@ var recoveries = map[State]string{
 	RecoverRollback:    "rename removed.tmp to current (undoing an interrupted rollback)",
 	CompleteCheckpoint: "replace previous.checkpoint with lastcheckpoint.tmp (finishing a checkpoint)",
 	RecoverCheckpoint:  "replace current with lastcheckpoint.tmp (undoing an interrupted checkpoint)",
-}
-
-// recoveryError explains a state hdfsd does not recover from itself.
-func recoveryError(root string, s State) error {
-	return fmt.Errorf("%w: %s is in state %s: Hadoop would %s at startup; hdfsd does not: "+
-		"start Apache Hadoop's NameNode on it once, or do that by hand", ErrNeedsRecovery, root, s, recoveries[s])
 }
 
 // Analyze finds the state of the directory root as Hadoop's analyzeStorage

@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -95,20 +96,31 @@ func TestAnalyzeRefusesPreUpgradeLayout(t *testing.T) {
 	}
 }
 
-// Load refuses a directory Hadoop would recover at startup, saying what
-// Hadoop would do, and a configured directory that does not exist.
-func TestLoadRefusesWhatRecoverStorageDirsWouldNotStartOn(t *testing.T) {
+// Load recovers a directory left mid-transition (here a checkpoint) and
+// refuses when that fails, releasing its lock; it refuses a configured
+// directory that does not exist.
+func TestLoadRecoversOrRefusesLikeRecoverStorageDirs(t *testing.T) {
 	m := NewMemFS()
 	if _, err := Format(m, NewDirs([]string{"/a"}, nil), fixedFormat()); err != nil {
 		t.Fatal(err)
 	}
 	m.WriteFile("/a/lastcheckpoint.tmp/VERSION", nil)
+	m.Inject(FailOn(OpRename, "/a/lastcheckpoint.tmp", fmt.Errorf("%w: EIO", ErrInjected)))
 	_, err := Load(m, NewDirs([]string{"/a"}, nil))
 	if !errors.Is(err, ErrNeedsRecovery) || !strings.Contains(err.Error(), "COMPLETE_CHECKPOINT") {
-		t.Errorf("interrupted checkpoint: %v", err)
+		t.Errorf("failed recovery: %v", err)
 	}
 	if _, err := m.Stat("/a/in_use.lock"); err == nil {
 		t.Error("refused Load kept its lock")
+	}
+	m.Inject(nil)
+	s, err := Load(m, NewDirs([]string{"/a"}, nil))
+	if err != nil || s.States[0].State != CompleteCheckpoint {
+		t.Fatalf("recovered load: %v", err)
+	}
+	s.Close()
+	if _, err := m.Stat("/a/previous.checkpoint/VERSION"); err != nil {
+		t.Errorf("checkpoint not completed: %v", err)
 	}
 	_, err = Load(m, NewDirs([]string{"/missing"}, nil))
 	if !errors.Is(err, ErrInconsistent) ||

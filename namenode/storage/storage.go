@@ -26,16 +26,17 @@ type Storage struct {
 	locks []*Lock
 }
 
-// DirState is a directory and the state Load found it in.
+// DirState is a directory and the state Load found it in (before
+// recovering it, when the state needed that: State.NeedsRecovery).
 type DirState struct {
 	Dir   Dir
 	State State
 }
 
-// Load locks and checks every directory as a NameNode's regular start does
+// Load locks and checks every directory as a NameNode's start does
 // (FSImage.recoverStorageDirs): each must exist; each is locked; one left
-// mid-upgrade, mid-rollback or mid-checkpoint is refused with
-// ErrNeedsRecovery; the formatted ones (with current/VERSION) must agree
+// mid-upgrade, mid-rollback, mid-finalize or mid-checkpoint is recovered
+// (RecoverTransition; a failure wraps ErrNeedsRecovery); the formatted ones (with current/VERSION) must agree
 // on layout version, namespaceID, clusterID and blockpoolID. Directories
 // without VERSION are NOT_FORMATTED: Load gives them an empty current/,
 // as Hadoop does, and the namespace is to be saved into them (Hadoop's
@@ -116,8 +117,8 @@ func (s *Storage) lockAndAnalyze(d Dir) (State, error) {
 		return state, err
 	case state == NonExistent:
 		return state, inconsistentf(d.Root, "storage directory does not exist or is not accessible.")
-	case state != Normal && state != NotFormatted:
-		return state, recoveryError(d.Root, state)
+	case state.NeedsRecovery():
+		return state, RecoverTransition(s.FS, d.Root, state)
 	}
 	return state, nil
 }

@@ -1,0 +1,83 @@
+// Package golden finds the shared test data Apache Hadoop wrote
+// (../shared/testdata next to the checkout, or $HDFSD_TESTDATA) and unpacks
+// its tarballs for tests. The files there are only ever read.
+package golden
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Path returns shared/testdata/<sub...>: under $HDFSD_TESTDATA, or found by
+// walking up from the test's directory. A test without the data is skipped.
+func Path(t testing.TB, sub ...string) string {
+	t.Helper()
+	if d := os.Getenv("HDFSD_TESTDATA"); d != "" {
+		return filepath.Join(append([]string{d}, sub...)...)
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		d := filepath.Join(dir, "shared", "testdata")
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return filepath.Join(append([]string{d}, sub...)...)
+		}
+		if filepath.Dir(dir) == dir {
+			t.Skip("shared/testdata not found above the package; set HDFSD_TESTDATA")
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+// Extract unpacks the gzipped tarball shared/testdata/<sub...> into a new
+// t.TempDir() and returns that folder. Names cannot escape it.
+func Extract(t testing.TB, sub ...string) string {
+	t.Helper()
+	f, err := os.Open(Path(t, sub...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return dir
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := extractOne(dir, h, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func extractOne(dir string, h *tar.Header, r io.Reader) error {
+	name := filepath.Join(dir, filepath.Clean("/"+h.Name))
+	switch h.Typeflag {
+	case tar.TypeDir:
+		return os.MkdirAll(name, 0o755)
+	case tar.TypeReg:
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(name, data, 0o644)
+	}
+	return nil
+}
