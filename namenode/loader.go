@@ -61,6 +61,9 @@ func (a *applier) payload(rec *namespace.Record) any {
 		return nil
 	case namespace.KindDelete, namespace.KindRename, namespace.KindRenameOld, namespace.KindSymlink:
 		return true
+	case namespace.KindCreateSnapshot:
+		// The log holds the name the snapshot got, generated or not.
+		return &namespace.Change{SnapshotPath: namespace.SnapshotPath(rec.Path, rec.Snapshot)}
 	}
 	return nil
 }
