@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,5 +228,113 @@ func TestSaveNamespaceNeedsSafeModeAndCheckpoints(t *testing.T) {
 		if nn.stat(p) == nil {
 			t.Errorf("%s lost", p)
 		}
+	}
+}
+
+// faultFS is the real file system with writes and syncs failing under
+// the prefixes in bad.
+type faultFS struct {
+	storage.FS
+	mu  sync.Mutex
+	bad []string
+}
+
+func (f *faultFS) fail(prefix string) {
+	f.mu.Lock()
+	f.bad = append(f.bad, prefix)
+	f.mu.Unlock()
+}
+
+func (f *faultFS) broken(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, p := range f.bad {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *faultFS) Create(name string) (storage.File, error) {
+	if f.broken(name) {
+		return nil, errors.New("injected: disk gone")
+	}
+	file, err := f.FS.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	return &faultFile{RandomFile: file.(storage.RandomFile), fs: f, name: name}, nil
+}
+
+type faultFile struct {
+	storage.RandomFile
+	fs   *faultFS
+	name string
+}
+
+func (f *faultFile) Write(p []byte) (int, error) {
+	if f.fs.broken(f.name) {
+		return 0, errors.New("injected: disk gone")
+	}
+	return f.RandomFile.Write(p)
+}
+
+func (f *faultFile) WriteAt(p []byte, off int64) (int, error) {
+	if f.fs.broken(f.name) {
+		return 0, errors.New("injected: disk gone")
+	}
+	return f.RandomFile.WriteAt(p, off)
+}
+
+func (f *faultFile) Sync() error {
+	if f.fs.broken(f.name) {
+		return errors.New("injected: disk gone")
+	}
+	return f.RandomFile.Sync()
+}
+
+// With two name dirs, a dir whose writes fail is dropped and the
+// NameNode goes on; when the last one fails, it stops without
+// acknowledging the mutation.
+func TestFailingNameDirIsDroppedUntilNoneIsLeft(t *testing.T) {
+	root := t.TempDir()
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	fsys := &faultFS{FS: storage.OSFS}
+	c, cfg := newTestConf(t, root, map[string]string{"dfs.namenode.name.dir": a + "," + b})
+	if err := FormatOn(fsys, cfg, storage.FormatOptions{NonInteractive: true}, quietLogger()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, err := Start(ctx, c, cfg, Options{Logger: quietLogger(), FS: fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	nn := &testNN{t: t, conf: c, cfg: cfg, d: d, client: hadooprpc.NewClient(hadooprpc.ClientConfig{User: cfg.User, Logger: quietLogger()})}
+	defer nn.client.Close()
+	nn.mkdirs("/before")
+
+	fsys.fail(a)
+	nn.mkdirs("/one-dir-left")
+	if f := d.dirs.Failures(); len(f) != 1 || f[0].Dir.Root != a {
+		t.Fatalf("failures %v, want %s dropped", f, a)
+	}
+
+	fsys.fail(b)
+	if err := nn.call("mkdirs", &hdfspb.MkdirsRequestProto{Src: proto.String("/lost"),
+		Masked: &hdfspb.FsPermissionProto{Perm: proto.Uint32(0o755)}, CreateParent: proto.Bool(true)},
+		&hdfspb.MkdirsResponseProto{}); err == nil {
+		t.Fatal("mkdirs acknowledged with no edits dir left")
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("the NameNode stopped without an error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the NameNode did not stop when no edits dir was left")
 	}
 }

@@ -22,9 +22,21 @@ import (
 // directory VERSION, seen_txid and (in the image directories) the empty
 // namespace's fsimage_0000000000000000000.
 func Format(cfg Config, opt storage.FormatOptions, log *slog.Logger) error {
+	return FormatOn(storage.OSFS, cfg, opt, log)
+}
+
+// FormatOn is Format on the given file system. Unlike a running
+// NameNode, which drops a failing directory and goes on, a format that
+// fails in any directory fails, as Hadoop's does.
+func FormatOn(fsys storage.FS, cfg Config, opt storage.FormatOptions, log *slog.Logger) error {
 	dirs := storage.NewDirs(cfg.NameDirs, cfg.EditsDirs)
 	opt.SaveImage = nil
-	v, err := storage.Format(storage.OSFS, dirs, opt)
+	v, err := storage.Format(fsys, dirs, opt)
+	if err == nil {
+		if fs := dirs.Failures(); len(fs) > 0 {
+			err = fmt.Errorf("namenode: formatting %s: %w", fs[0].Dir.Root, fs[0].Err)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -33,8 +45,11 @@ func Format(cfg Config, opt storage.FormatOptions, log *slog.Logger) error {
 		return err
 	}
 	meta := freshMeta(v.NamespaceID)
-	if err := storage.SaveImage(storage.OSFS, dirs, 0, imageSaver(tree, meta, cfg)); err != nil {
+	if err := storage.SaveImage(fsys, dirs, 0, imageSaver(tree, meta, cfg)); err != nil {
 		return err
+	}
+	if fs := dirs.Failures(); len(fs) > 0 {
+		return fmt.Errorf("namenode: saving the image in %s: %w", fs[0].Dir.Root, fs[0].Err)
 	}
 	for _, d := range dirs.Healthy() {
 		log.Info("Storage directory " + d.Root + " has been successfully formatted.")
