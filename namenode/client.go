@@ -255,11 +255,10 @@ func (n *Namesystem) SetReplication(ctx context.Context, src string, replication
 }
 
 func (n *Namesystem) SetQuota(ctx context.Context, src string, nsQuota, ssQuota int64, storageType blocks.StorageType) error {
-	if storageType != 0 {
-		return unsupported("setQuota with a storage type")
-	}
+	// blocks.StorageType and namespace.StorageType both number the
+	// types as StorageTypeProto does.
 	_, err := n.mutate(ctx, mutation{what: "Cannot set quota on " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
-		ch, err := n.tree.SetQuota(op, src, nsQuota, ssQuota)
+		ch, err := n.tree.SetQuotaByStorageType(op, src, nsQuota, ssQuota, namespace.StorageType(storageType))
 		return ch, nil, nil, err
 	})
 	return err

@@ -325,16 +325,14 @@ func checkUpgradedDir(t *testing.T, nameDir string, old map[string]string, oldLV
 	}
 }
 
-// The 3.3.2 name directory (cluster P) holds snapshots; once they load,
-// -upgrade serves what the stock client listed before shutdown.
+// The 3.3.2 name directory (cluster P) holds snapshots and a storage-type
+// quota; once both load, -upgrade serves what the stock client listed
+// before shutdown.
 func TestUpgradeFromHadoop332(t *testing.T) {
 	root := untar(t, "hadoop-3.3.2", "nn-namedir.tgz")
 	nameDir := filepath.Join(root, "nn")
 	cc, cfg := newTestConf(t, t.TempDir(), map[string]string{"dfs.namenode.name.dir": nameDir})
 	nn, err := startWith(t, cc, cfg, Options{Upgrade: true})
-	if err != nil && strings.Contains(err.Error(), "snapshots are not supported yet") {
-		t.Skip("snapshots are not supported yet")
-	}
 	if err != nil {
 		t.Fatalf("-upgrade: %v", err)
 	}

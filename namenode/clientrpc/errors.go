@@ -27,6 +27,8 @@ var namespaceClasses = []struct {
 	{namespace.ErrAccessControl, hadooprpc.ClassAccessControl},
 	{namespace.ErrNSQuotaExceeded, hadooprpc.ClassNSQuotaExceeded},
 	{namespace.ErrDSQuotaExceeded, hadooprpc.ClassDSQuotaExceeded},
+	{namespace.ErrQuotaByStorageTypeExceeded, "org.apache.hadoop.hdfs.protocol.QuotaByStorageTypeExceededException"},
+	{namespace.ErrUnsupportedAction, "org.apache.hadoop.hdfs.protocol.UnsupportedActionException"},
 	{namespace.ErrPathComponentTooLong, hadooprpc.ClassPathComponentTooLong},
 	{namespace.ErrMaxDirectoryItems, hadooprpc.ClassMaxDirectoryItems},
 	{namespace.ErrUnresolvedLink, hadooprpc.ClassUnresolvedPath},

@@ -1,6 +1,8 @@
 package clientrpc
 
 import (
+	"slices"
+
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hdfsd/hdfsd/namenode/blocks"
@@ -118,6 +120,7 @@ func contentSummary(cs *namespace.ContentSummary) *hdfspb.ContentSummaryProto {
 		SpaceConsumed:          proto.Uint64(uint64(cs.SpaceConsumed)),
 		SpaceQuota:             proto.Uint64(uint64(cs.SpaceQuota)),
 		ErasureCodingPolicy:    proto.String(cs.ECPolicy),
+		TypeQuotaInfos:         typeQuotaInfos(cs.TypeQuota[:], cs.TypeConsumed[:]),
 	}
 }
 
@@ -127,5 +130,27 @@ func quotaUsage(q *namespace.QuotaUsage) *hdfspb.QuotaUsageProto {
 		Quota:                 proto.Uint64(uint64(q.Quota)),
 		SpaceConsumed:         proto.Uint64(uint64(q.SpaceConsumed)),
 		SpaceQuota:            proto.Uint64(uint64(q.SpaceQuota)),
+		TypeQuotaInfos:        typeQuotaInfos(q.TypeQuota[:], q.TypeConsumed[:]),
 	}
+}
+
+// typeQuotaInfos is PBHelperClient.getBuilder(QuotaUsage): one entry per
+// type that takes a quota, in Hadoop's order, sent only when some type
+// has a positive quota or usage (QuotaUsage.isTypeQuotaSet,
+// isTypeConsumedAvailable). quota and consumed are indexed by
+// namespace.StorageType, whose numbers are StorageTypeProto's.
+func typeQuotaInfos(quota, consumed []int64) *hdfspb.StorageTypeQuotaInfosProto {
+	types := namespace.QuotaTypes()
+	if !slices.ContainsFunc(types, func(st namespace.StorageType) bool { return quota[st] > 0 || consumed[st] > 0 }) {
+		return nil
+	}
+	infos := &hdfspb.StorageTypeQuotaInfosProto{}
+	for _, st := range types {
+		infos.TypeQuotaInfo = append(infos.TypeQuotaInfo, &hdfspb.StorageTypeQuotaInfoProto{
+			Type:     hdfspb.StorageTypeProto(st).Enum(),
+			Quota:    proto.Uint64(uint64(quota[st])),
+			Consumed: proto.Uint64(uint64(consumed[st])),
+		})
+	}
+	return infos
 }

@@ -46,6 +46,13 @@ func OpenFile(path string) (*Image, error) {
 	if err := VerifyMD5(path); err != nil {
 		return nil, err
 	}
+	return OpenFileUnverified(path)
+}
+
+// OpenFileUnverified is OpenFile without the .md5 check, for a caller
+// that runs VerifyMD5 itself while it reads the image (as Hadoop's loader
+// compares the digest after reading) and refuses the image if it fails.
+func OpenFileUnverified(path string) (*Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("fsimage: %w", err)

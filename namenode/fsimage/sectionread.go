@@ -11,13 +11,27 @@ import (
 // Stream reads the records of one section one at a time, so that a section
 // of any size costs the memory of one record.
 type Stream[T any] struct {
-	m    *msgReader
-	read func(*msgReader) (*T, error)
-	err  error
+	m     *msgReader
+	read  func(*msgReader) (*T, error)
+	clone func(*T) *T // nil when read returns a record the caller may keep
+	err   error
 }
 
-// Next returns the next record, or io.EOF after the last one.
+// Next returns the next record, or io.EOF after the last one. The record
+// is the caller's to keep.
 func (s *Stream[T]) Next() (*T, error) {
+	v, err := s.Scan()
+	if err == nil && s.clone != nil {
+		v = s.clone(v)
+	}
+	return v, err
+}
+
+// Scan is Next for callers that do not keep the record: it, and the
+// slices and byte fields it points to, are valid only until the next call
+// of Scan or Next, and must not be modified. INODE and INODE_DIR streams
+// then decode without allocating.
+func (s *Stream[T]) Scan() (*T, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -136,15 +150,20 @@ func (img *Image) OpenINodes(sec SectionInfo) (*INodeHeader, *Stream[INode], err
 		}
 		hdr = decodeINodeHeader(&h)
 	}
-	return hdr, newStream(m, readINode), nil
-}
-
-func readINode(m *msgReader) (*INode, error) {
-	var msg pb.INodeSection_INode
-	if err := m.next(&msg); err != nil {
-		return nil, err
-	}
-	return decodeINode(&msg), nil
+	var d inodeDecoder
+	s := newStream(m, func(m *msgReader) (*INode, error) {
+		raw, err := m.nextRaw()
+		if err != nil {
+			return nil, err
+		}
+		n, err := d.decode(raw)
+		if err != nil {
+			return nil, m.corrupt("an INode: %v", err)
+		}
+		return n, nil
+	})
+	s.clone = (*INode).clone
+	return hdr, s, nil
 }
 
 // OpenReferences opens an INODE_REFERENCE section.
@@ -168,13 +187,20 @@ func (img *Image) OpenDirEntries(sec SectionInfo) (*Stream[DirEntry], error) {
 	if err != nil {
 		return nil, err
 	}
-	return newStream(m, func(m *msgReader) (*DirEntry, error) {
-		var msg pb.INodeDirectorySection_DirEntry
-		if err := m.next(&msg); err != nil {
+	var d dirEntryDecoder
+	s := newStream(m, func(m *msgReader) (*DirEntry, error) {
+		raw, err := m.nextRaw()
+		if err != nil {
 			return nil, err
 		}
-		return decodeDirEntry(&msg), nil
-	}), nil
+		e, err := d.decode(raw)
+		if err != nil {
+			return nil, m.corrupt("a DirEntry: %v", err)
+		}
+		return e, nil
+	})
+	s.clone = (*DirEntry).clone
+	return s, nil
 }
 
 // OpenFilesUnderConstruction opens a FILES_UNDERCONSTRUCTION section.

@@ -155,6 +155,28 @@ var kinds = map[namespace.Kind]kindSpec{
 		from: func(o *editlog.Op, r *namespace.Record) {
 			r.Path, r.NSQuota, r.SSQuota = o.Path, o.NSQuota, o.DSQuota
 		}},
+	// logSetQuotaByStorageType writes the type's quota after the change.
+	namespace.KindSetQuotaByStorageType: {code: editlog.OpSetQuotaByStorageType,
+		to: func(r *namespace.Record, o *editlog.Op) {
+			o.Path, o.DSQuota, o.StorageType = r.Path, r.SSQuota, toStorageType(r.StorageType)
+		},
+		from: func(o *editlog.Op, r *namespace.Record) {
+			r.Path, r.SSQuota, r.StorageType = o.Path, o.DSQuota, fromStorageType(o.StorageType)
+		}},
+	// logUpdateBlocks logs rpc ids only for abandonBlock; the loader
+	// decides which blocks are complete (all but the last).
+	namespace.KindUpdateBlocks: {code: editlog.OpUpdateBlocks, rpc: true,
+		to: func(r *namespace.Record, o *editlog.Op) { o.Path, o.Blocks = r.Path, toBlocks(r.Blocks) },
+		from: func(o *editlog.Op, r *namespace.Record) {
+			r.Path, r.Blocks = o.Path, fromBlocks(o.Blocks, false)
+		}},
+	namespace.KindReassignLease: {code: editlog.OpReassignLease,
+		to: func(r *namespace.Record, o *editlog.Op) {
+			o.Path, o.ClientName, o.NewHolder = r.Path, r.OldHolder, r.ClientName
+		},
+		from: func(o *editlog.Op, r *namespace.Record) {
+			r.Path, r.OldHolder, r.ClientName = o.Path, o.ClientName, o.NewHolder
+		}},
 	namespace.KindSymlink: {code: editlog.OpSymlink, rpc: true,
 		to: func(r *namespace.Record, o *editlog.Op) {
 			o.InodeID, o.Path, o.Target = r.InodeID, r.Path, r.Target
@@ -416,4 +438,33 @@ func snapshotTo(r *namespace.Record, o *editlog.Op) {
 
 func snapshotFrom(o *editlog.Op, r *namespace.Record) {
 	r.Path, r.Snapshot, r.Timestamp = o.Path, o.Name, o.MTime
+}
+
+// storageTypes maps editlog's StorageType (Java's enum ordinal) to the
+// namespace's (StorageTypeProto's numbers).
+var storageTypes = [...]namespace.StorageType{
+	editlog.StorageRAMDisk:  namespace.StorageRAMDisk,
+	editlog.StorageSSD:      namespace.StorageSSD,
+	editlog.StorageDisk:     namespace.StorageDisk,
+	editlog.StorageArchive:  namespace.StorageArchive,
+	editlog.StorageProvided: namespace.StorageProvided,
+	editlog.StorageNVDIMM:   namespace.StorageNVDIMM,
+}
+
+// fromStorageType is 0 for an ordinal Hadoop does not have, which replay
+// refuses.
+func fromStorageType(t editlog.StorageType) namespace.StorageType {
+	if t < 0 || int(t) >= len(storageTypes) {
+		return 0
+	}
+	return storageTypes[t]
+}
+
+func toStorageType(t namespace.StorageType) editlog.StorageType {
+	for o, s := range storageTypes {
+		if s == t {
+			return editlog.StorageType(o)
+		}
+	}
+	return -1
 }

@@ -24,8 +24,7 @@ func (t *Tree) Append(op Op, src, holder, clientMachine string, newBlock bool) (
 		}
 		f := r.last()
 		if last, ok := t.lastBlock(v, f); ok {
-			n := v.node(f)
-			grow := counts{ss: (n.blockSize() - last.numBytes) * int64(n.replication())}
+			grow := t.spaceDelta(v, f, v.node(f).blockSize()-last.numBytes)
 			if err := t.verifyQuota(v, r, r.n()-1, grow, nilSlot, counts{}); err != nil {
 				return err
 			}
@@ -115,7 +114,7 @@ func (t *Tree) prepareAppend(w *wtx, f uint32, rec *Record) (*Block, error) {
 	}
 	if last.complete {
 		last.complete = false
-		t.addUsageUp(n.parent, counts{ss: (n.blockSize() - last.numBytes) * int64(n.replication())})
+		t.addUsageUp(n.parent, t.spaceDelta(w.view(), f, n.blockSize()-last.numBytes))
 	}
 	return blockOf(last), nil
 }

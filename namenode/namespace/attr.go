@@ -85,7 +85,7 @@ func (t *Tree) SetReplication(op Op, src string, repl int16) (*Change, error) {
 			return nil
 		}
 		if old := v.node(f).replication(); old < repl {
-			grow := counts{ss: t.fileSize(v, f, true) * int64(repl-old)}
+			grow := t.replDelta(v, f, old, repl)
 			if err := t.verifyQuota(v, r, r.n()-1, grow, nilSlot, counts{}); err != nil {
 				return err
 			}
@@ -172,7 +172,13 @@ func (t *Tree) applyAttrChanged(w *wtx, rec *Record) (bool, error) {
 	case KindSetReplication:
 		return t.setReplication(w, r, rec)
 	case KindSetQuota:
-		changed, _, _, err := t.setQuota(w, r, rec.NSQuota, rec.SSQuota)
+		changed, _, err := t.setQuota(w, r, rec.NSQuota, rec.SSQuota, 0)
+		return changed, err
+	case KindSetQuotaByStorageType:
+		if rec.StorageType == 0 {
+			return false, badRecord("set quota by storage type on %s without a type", rec.Path)
+		}
+		changed, _, err := t.setQuota(w, r, quotaDontSet, rec.SSQuota, rec.StorageType)
 		return changed, err
 	}
 	return false, badRecord("unknown record kind %v", rec.Kind)
@@ -228,7 +234,7 @@ func (t *Tree) setReplication(w *wtx, r *resolved, rec *Record) (bool, error) {
 	n := v.node(f)
 	repl := t.clampReplication(rec.Replication)
 	if old := n.replication(); old != repl {
-		t.addUsageUp(n.parent, counts{ss: t.fileSize(v, f, true) * int64(repl-old)})
+		t.addUsageUp(n.parent, t.replDelta(v, f, old, repl))
 	}
 	w.node(f).a = fileHeader(n.policy(), repl, n.blockSize())
 	return true, nil

@@ -133,7 +133,7 @@ func (t *Tree) AddBlock(op Op, src string, fileID int64, holder string, prev *Bl
 			return fail(ErrIO, "File has reached the limit on maximum number of blocks "+
 				"(dfs.namenode.fs-limits.max-blocks-per-file): %d >= %d", len(blocks), t.cfg.MaxBlocksPerFile)
 		}
-		grow := counts{ss: n.blockSize() * int64(n.replication())}
+		grow := t.spaceDelta(v, f, n.blockSize())
 		if err := t.verifyQuota(v, r, r.n()-1, grow, nilSlot, counts{}); err != nil {
 			return err
 		}
@@ -221,7 +221,7 @@ func (t *Tree) commitBlock(w *wtx, f, b uint32, final Block) {
 		r.complete = true
 	}
 	if d := t.blockSpace(n, r) - before; d != 0 {
-		t.addUsageUp(n.parent, counts{ss: d * int64(n.replication())})
+		t.addUsageUp(n.parent, t.spaceDelta(w.view(), f, d))
 	}
 }
 
@@ -247,7 +247,7 @@ func (t *Tree) appendBlock(w *wtx, f uint32, blocks []uint32, b Block) {
 	if !b.Complete {
 		space = n.blockSize()
 	}
-	t.addUsageUp(n.parent, counts{ss: space * int64(n.replication())})
+	t.addUsageUp(n.parent, t.spaceDelta(w.view(), f, space))
 }
 
 // CompleteFile closes a file holder is writing (the namespace part of

@@ -58,6 +58,9 @@ type Inode struct {
 	// Directories: the quotas, QuotaReset (-1) when not set. The root
 	// always has a quota record (namespace quota QuotaDontSet by default).
 	NSQuota, SSQuota int64
+	// TypeQuotas are the storage-type quotas that are set (quota >= 0);
+	// nil when none.
+	TypeQuotas []TypeQuota
 
 	XAttrs []XAttr
 	ACL    []AclEntry // extended entries, as GetAclStatus lists them
@@ -74,6 +77,14 @@ type Loader struct {
 	user   internCache
 	group  internCache
 	done   bool
+	snap   *snapLoad // snapshots, when the image has some (snapload.go)
+
+	// added counts the inodes Add put in the id map or in pending, the
+	// ids it has yet to put there, by region of the map (home<<32 | slot,
+	// see deferPut).
+	added    int
+	pending  [][]uint64
+	npending int
 }
 
 // internCache remembers the last name interned: consecutive inodes of an
@@ -130,8 +141,15 @@ func (l *Loader) Add(n *Inode) error {
 		return err
 	}
 	t := l.t
-	if t.ids.get(n.ID, t.idOf) != nilSlot {
-		return loadErr("inode %d appears twice", n.ID)
+	// An id above every id added so far is new, unless something else put
+	// ids in the map: images list inodes mostly in ascending id order, and
+	// the lookup is a cache miss or two per inode.
+	fresh := n.ID > l.maxID && t.ids.count+l.npending == l.added+1 // +1: the root
+	if !fresh {
+		l.flushIDs()
+		if t.ids.get(n.ID, t.idOf) != nilSlot {
+			return loadErr("inode %d appears twice", n.ID)
+		}
 	}
 	k, a, err := l.header(n)
 	if err != nil {
@@ -143,14 +161,19 @@ func (l *Loader) Add(n *Inode) error {
 		name: uint64(k)<<kindShift | t.names.put(n.Name), a: a, parent: nilSlot}
 	switch k {
 	case kindDir:
-		rec.a = uint64(l.newDir(n.NSQuota, n.SSQuota))
+		rec.a = uint64(l.newDir(n))
 	case kindFile:
 		l.addBlocks(rec, n.Blocks)
 		if n.UnderConstruction {
 			t.shards[shardOf(slot)].lease[slot] = lease{n.ClientName, n.ClientMachine}
 		}
 	}
-	t.ids.put(n.ID, slot, t.idOf)
+	if fresh {
+		l.deferPut(n.ID, slot)
+	} else {
+		t.ids.put(n.ID, slot, t.idOf)
+	}
+	l.added++
 	l.maxID = max(l.maxID, n.ID)
 	l.putFeatures(slot, n)
 	return nil
@@ -195,16 +218,17 @@ func (l *Loader) perm(p PermissionStatus) uint64 {
 	return packPerm(l.user.intern(l.t.users, p.User), l.group.intern(l.t.groups, p.Group), p.Mode&ModeMask)
 }
 
-// newDir allocates a directory record, with a quota record when either
+// newDir allocates a directory record, with a quota record when any
 // quota is set (FSImageFormatPBINode.Loader.loadINodeDirectory).
-func (l *Loader) newDir(ns, ss int64) uint32 {
+func (l *Loader) newDir(n *Inode) uint32 {
 	t := l.t
 	ds := t.dirs.alloc()
 	*t.dirs.at(ds) = dirRec{}
-	if ns >= 0 || ss >= 0 {
+	if n.NSQuota >= 0 || n.SSQuota >= 0 || len(n.TypeQuotas) > 0 {
 		q := t.quotas.alloc()
 		r := t.quotas.at(q)
-		r.ns, r.ss = ns, ss
+		r.init(n.NSQuota, n.SSQuota)
+		setTypeQuotas(r, n.TypeQuotas)
 		t.dirs.at(ds).quota = q + 1
 	}
 	return ds
@@ -248,12 +272,86 @@ func (l *Loader) addRoot(n *Inode) error {
 	t := l.t
 	r := t.nodes.at(rootSlot)
 	r.perm, r.mtime = l.perm(n.Perm), n.Mtime
+	q := t.quotas.at(t.dirs.at(r.dirSlot()).quota - 1)
 	if n.NSQuota != quotaReset || n.SSQuota != quotaReset {
-		q := t.quotas.at(t.dirs.at(r.dirSlot()).quota - 1)
 		q.ns, q.ss = n.NSQuota, n.SSQuota
 	}
+	setTypeQuotas(q, n.TypeQuotas)
 	l.putFeatures(rootSlot, n)
 	return nil
+}
+
+// slotNear returns the slot of inode id, or nilSlot. It tries guess
+// first: files made one after another have consecutive ids, which Add put
+// in consecutive slots, and often sit next to each other in their
+// directory's name order (part-00000, part-00001, ...), so the next child
+// is often in the slot after the last one, where the id map lookup would
+// be a cache miss. A live inode with the id is the one the map would give:
+// ids are unique.
+func (l *Loader) slotNear(guess uint32, id int64) uint32 {
+	t := l.t
+	if guess < t.nodes.used {
+		if n := t.nodes.at(guess); n.id == id && n.kind() != kindFree {
+			return guess
+		}
+	}
+	return t.ids.get(id, t.idOf)
+}
+
+// idRegions is how many regions of the id map deferPut sorts ids into.
+const idRegions = 256
+
+// deferPut records a new inode for the id map; flushIDs puts the recorded
+// ones a region of the map at a time. Put one by one in hash order, each
+// id is a cache and TLB miss, which was most of the time a ten-million
+// inode image took to load. The map is not resized in between: nothing
+// else puts ids while any are pending.
+func (l *Loader) deferPut(id int64, slot uint32) {
+	m := l.t.ids
+	if l.pending == nil {
+		// Room for what the map takes before it grows, so that the
+		// regions are not copied as they fill.
+		room := (len(m.slots)*3/4-m.count)/idRegions*9/8 + 16
+		l.pending = make([][]uint64, idRegions)
+		for r := range l.pending {
+			l.pending[r] = make([]uint64, 0, room)
+		}
+	}
+	h := m.home(id)
+	r := h * idRegions / uint64(len(m.slots))
+	l.pending[r] = append(l.pending[r], h<<32|uint64(slot))
+	l.npending++
+}
+
+// flushIDs puts the pending ids in the id map. Every Loader method that
+// reads the map calls it first.
+func (l *Loader) flushIDs() {
+	if l.npending == 0 {
+		return
+	}
+	t := l.t
+	m := t.ids
+	grow := (m.count+l.npending)*4 > len(m.slots)*3
+	for r, p := range l.pending {
+		l.pending[r] = p[:0] // kept for the next few ids
+		for _, e := range p {
+			slot := uint32(e)
+			if grow { // homes change as the map grows
+				m.put(t.idOf(slot), slot, t.idOf)
+				continue
+			}
+			i := e >> 32
+			for m.slots[i] != 0 {
+				i = (i + 1) & m.mask
+			}
+			m.slots[i] = slot + 1
+			m.count++
+		}
+	}
+	if l.npending > len(m.slots)/8 {
+		l.pending = nil // a bulk load's worth: free it
+	}
+	l.npending = 0
 }
 
 // AddChildren puts inodes in a directory (one INODE_DIR entry). Each
@@ -262,6 +360,7 @@ func (l *Loader) AddChildren(parent int64, children []int64) error {
 	if l.done {
 		return loadErr("loader already finished")
 	}
+	l.flushIDs()
 	t := l.t
 	p := t.ids.get(parent, t.idOf)
 	if p == nilSlot {
@@ -273,8 +372,10 @@ func (l *Loader) AddChildren(parent int64, children []int64) error {
 	}
 	d := t.dirs.at(pn.dirSlot())
 	d.kids = slices.Grow(d.kids, len(children))
+	guess := p + 1
 	for _, id := range children {
-		c := t.ids.get(id, t.idOf)
+		c := l.slotNear(guess, id)
+		guess = c + 1
 		switch {
 		case c == nilSlot:
 			return loadErr("directory %d lists inode %d, which does not exist", parent, id)
@@ -301,6 +402,8 @@ func (l *Loader) Finish() (*Tree, error) {
 		return nil, loadErr("loader already finished")
 	}
 	l.done = true
+	l.flushIDs()
+	l.pending = nil
 	t := l.t
 	if !l.root {
 		return nil, loadErr("the image has no root inode (%d)", RootID)
@@ -313,18 +416,24 @@ func (l *Loader) Finish() (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
+	kept, err := l.finishSnapshots()
+	if err != nil {
+		return nil, err
+	}
+	reached += kept
 	if total := t.nodes.live(); reached != total {
 		return nil, l.unreachable(reached, total)
 	}
 	return t, nil
 }
 
-// frame is a directory being settled: its usage so far and the next
-// child to visit.
+// frame is a directory being settled: its usage so far, the next child
+// to visit, and the storage policy in effect for its children.
 type frame struct {
-	slot uint32
-	next int
-	use  counts
+	slot   uint32
+	next   int
+	use    counts
+	policy uint8
 }
 
 // settle walks the tree from the root without recursion: it sorts each
@@ -337,7 +446,7 @@ func (l *Loader) settle() (int, error) {
 		return 0, err
 	}
 	reached := 1
-	stack := []frame{{slot: rootSlot, use: counts{ns: 1}}}
+	stack := []frame{{slot: rootSlot, use: counts{ns: 1}, policy: t.localPolicy(v, rootSlot)}}
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
 		kids := t.dirs.at(t.nodes.at(f.slot).dirSlot()).kids
@@ -350,9 +459,20 @@ func (l *Loader) settle() (int, error) {
 				if err := l.sortKids(k); err != nil {
 					return 0, err
 				}
-				stack = append(stack, frame{slot: k, use: counts{ns: 1}})
+				p := f.policy
+				if own := t.localPolicy(v, k); own != PolicyUnspecified {
+					p = own
+				}
+				stack = append(stack, frame{slot: k, use: counts{ns: 1}, policy: p})
 			case kindFile:
-				f.use = f.use.add(counts{1, t.fileSpace(v, k)})
+				n := t.nodes.at(k)
+				p := n.policy()
+				if p == PolicyUnspecified {
+					p = f.policy
+				}
+				c := t.spaceOf(n, t.fileBytes(v, k), p)
+				c.ns = 1
+				f.use = f.use.add(c)
 			default:
 				f.use.ns++
 			}
@@ -360,8 +480,7 @@ func (l *Loader) settle() (int, error) {
 		}
 		use := f.use
 		if q := v.quota(f.slot); q != nil {
-			q.nsUsed.Store(use.ns)
-			q.ssUsed.Store(use.ss)
+			q.store(use)
 		}
 		stack = stack[:len(stack)-1]
 		if len(stack) > 0 {
@@ -379,9 +498,10 @@ func (l *Loader) sortKids(dir uint32) error {
 	v := view{t: t}
 	kids := t.dirs.at(t.nodes.at(dir).dirSlot()).kids
 	byName := func(a, b uint32) int { return compareNames(v.name(a), v.name(b)) }
-	if !slices.IsSortedFunc(kids, byName) {
-		slices.SortFunc(kids, byName)
+	if strictlySorted(kids, byName) {
+		return nil // sorted without duplicates: one comparison per pair
 	}
+	slices.SortFunc(kids, byName)
 	for i := 1; i < len(kids); i++ {
 		if byName(kids[i-1], kids[i]) == 0 {
 			return loadErr("directory %s (inode %d) has two children named %q (inodes %d and %d)",
@@ -389,6 +509,15 @@ func (l *Loader) sortKids(dir uint32) error {
 		}
 	}
 	return nil
+}
+
+func strictlySorted(kids []uint32, cmp func(a, b uint32) int) bool {
+	for i := 1; i < len(kids); i++ {
+		if cmp(kids[i-1], kids[i]) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // unreachable names an inode the walk from the root did not reach.

@@ -143,10 +143,15 @@ func dedup(s []uint32) []uint32 {
 // concatDelta is FSDirConcatOp.computeQuotaDeltas: the sources' inodes
 // go, and their bytes are stored at the target's replication.
 func (t *Tree) concatDelta(v view, target uint32, files []uint32) counts {
-	repl := int64(v.node(target).replication())
+	repl := v.node(target).replication()
+	policy := t.effectivePolicy(v, target)
 	d := counts{ns: -int64(len(files))}
 	for _, f := range files {
-		d.ss += t.fileSize(v, f, true) * (repl - int64(v.node(f).replication()))
+		size, old := t.fileSize(v, f, true), v.node(f).replication()
+		d.ss += size * int64(repl-old)
+		if old != repl {
+			d = d.add(counts{ts: typeSpace(policy, size, repl)}).add(counts{ts: typeSpace(policy, size, old)}.neg())
+		}
 	}
 	return d
 }
@@ -206,7 +211,7 @@ func (t *Tree) concatFiles(w *wtx, tr *resolved, files []uint32, ts int64) (Remo
 				space += tn.blockSize()
 			}
 		}
-		t.addUsageUp(tn.parent, counts{ss: space * int64(tn.replication())})
+		t.addUsageUp(tn.parent, t.spaceDelta(w.view(), target, space))
 	}
 	w.node(target).mtime = ts
 	t.touchDir(w, v.node(target).parent, ts)

@@ -92,7 +92,10 @@
 // snapshot saw it; every other operation on such a path fails with
 // SnapshotAccessControlException. Diff reports compare two such views
 // inode by inode (the same record means no change), walking the whole
-// subtree as Hadoop's computeDiffRecursively does.
+// subtree as Hadoop's computeDiffRecursively does. An image holds
+// snapshots as Hadoop's diff lists and references: the Loader turns them
+// into versions, detached inodes and rename marks (snapload.go) and
+// ImageWalk turns those back (snapsave.go).
 //
 // # Concurrency
 //
@@ -125,7 +128,11 @@
 // (a live truncate inside a block a snapshot holds is refused; replay
 // copies as the record says), and xattr, ACL, storage-policy and
 // block-location reads through ".snapshot" paths (they read the live
-// inode); storage-type quotas, encryption zones (the raw.hdfs.crypto.* xattrs are
+// inode); in images, a symlink's older attributes (Hadoop's image loses
+// them too), the quotas of directories' snapshot copies and the
+// generation stamps a snapshot's blocks had (not kept here), a
+// DstReference's snapshot id (inferred) and each snapshot's last inode id
+// (bounded by what the snapshot reads); storage-type quotas, encryption zones (the raw.hdfs.crypto.* xattrs are
 // stored as plain xattrs, without the checks and zone bookkeeping of
 // FSDirXAttrOp) and /.reserved/raw semantics beyond the path, its
 // superuser rule and raw xattrs, the storage policy satisfier

@@ -29,6 +29,12 @@ var (
 	ErrNSQuotaExceeded = errors.New("namespace: namespace quota exceeded")
 	// ErrDSQuotaExceeded is org.apache.hadoop.hdfs.protocol.DSQuotaExceededException.
 	ErrDSQuotaExceeded = errors.New("namespace: disk space quota exceeded")
+	// ErrQuotaByStorageTypeExceeded is
+	// org.apache.hadoop.hdfs.protocol.QuotaByStorageTypeExceededException.
+	ErrQuotaByStorageTypeExceeded = errors.New("namespace: storage type quota exceeded")
+	// ErrUnsupportedAction is
+	// org.apache.hadoop.hdfs.protocol.UnsupportedActionException.
+	ErrUnsupportedAction = errors.New("namespace: unsupported action")
 	// ErrPathComponentTooLong is org.apache.hadoop.hdfs.protocol.
 	// FSLimitException$PathComponentTooLongException.
 	ErrPathComponentTooLong = errors.New("namespace: path component too long")

@@ -6,29 +6,71 @@ import (
 	"strings"
 )
 
-// counts is QuotaCounts without storage types: namespace (inodes) and
-// storage space (bytes times replication).
-type counts struct{ ns, ss int64 }
+// counts is QuotaCounts: namespace (inodes), storage space (bytes times
+// replication) and the bytes each storage type holds (typeSpaces).
+type counts struct {
+	ns, ss int64
+	ts     typeCounts
+}
 
-func (c counts) add(d counts) counts { return counts{c.ns + d.ns, c.ss + d.ss} }
-func (c counts) neg() counts         { return counts{-c.ns, -c.ss} }
+func (c counts) add(d counts) counts {
+	c.ns, c.ss = c.ns+d.ns, c.ss+d.ss
+	for i := range c.ts {
+		c.ts[i] += d.ts[i]
+	}
+	return c
+}
+
+func (c counts) neg() counts {
+	c.ns, c.ss = -c.ns, -c.ss
+	for i := range c.ts {
+		c.ts[i] = -c.ts[i]
+	}
+	return c
+}
+
+// consumes reports whether c takes quota of any kind (the opposite of
+// the early return of FSDirectory.verifyQuota).
+func (c counts) consumes() bool {
+	if c.ns > 0 || c.ss > 0 {
+		return true
+	}
+	for _, v := range c.ts {
+		if v > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // usage is INode.computeQuotaUsage for the subtree at slot, using the
-// cached usage of directories that have a quota.
+// cached usage of directories that have a quota. Storage types are
+// counted under the storage policy in effect at slot.
 func (t *Tree) usage(v view, slot uint32) counts {
+	return t.usageUnder(v, slot, t.effectivePolicy(v, slot))
+}
+
+// usageUnder is usage with the policy the parent passes down.
+func (t *Tree) usageUnder(v view, slot uint32, inherited uint8) counts {
 	n := v.node(slot)
+	policy := t.localPolicy(v, slot)
+	if policy == PolicyUnspecified {
+		policy = inherited
+	}
 	switch n.kind() {
 	case kindFile:
-		return counts{1, t.fileSpace(v, slot)}
+		c := t.spaceOf(n, t.fileBytes(v, slot), policy)
+		c.ns = 1
+		return c
 	case kindSymlink:
-		return counts{1, 0}
+		return counts{ns: 1}
 	}
 	if q := v.quota(slot); q != nil {
-		return counts{q.nsUsed.Load(), q.ssUsed.Load()}
+		return q.used()
 	}
 	c := counts{ns: 1}
 	for _, k := range v.dir(slot).kids {
-		c = c.add(t.usage(v, k))
+		c = c.add(t.usageUnder(v, k, policy))
 	}
 	return c
 }
@@ -36,6 +78,11 @@ func (t *Tree) usage(v view, slot uint32) counts {
 // fileSpace is INodeFile.storagespaceConsumed: each block's bytes, or the
 // preferred block size while it is not complete, times the replication.
 func (t *Tree) fileSpace(v view, slot uint32) int64 {
+	return t.fileBytes(v, slot) * int64(v.node(slot).replication())
+}
+
+// fileBytes is fileSpace before replication.
+func (t *Tree) fileBytes(v view, slot uint32) int64 {
 	n := v.node(slot)
 	var sum int64
 	for b := n.b; b != 0; {
@@ -47,7 +94,29 @@ func (t *Tree) fileSpace(v view, slot uint32) int64 {
 		}
 		b = blk.next
 	}
-	return sum * int64(n.replication())
+	return sum
+}
+
+// spaceOf is the storage space and per-type space of bytes of file n
+// (not yet replicated) under policy: FSDirectory.getStorageTypeDeltas
+// with an unchanged replication.
+func (t *Tree) spaceOf(n *inode, bytes int64, policy uint8) counts {
+	return counts{ss: bytes * int64(n.replication()), ts: typeSpace(policy, bytes, n.replication())}
+}
+
+// spaceDelta is spaceOf under the file's effective policy, for the
+// operations that grow or shrink a file's blocks.
+func (t *Tree) spaceDelta(v view, f uint32, bytes int64) counts {
+	return t.spaceOf(v.node(f), bytes, t.effectivePolicy(v, f))
+}
+
+// replDelta is the change of a file's usage when its replication goes
+// from old to repl (FSDirAttrOp.unprotectedSetReplication's updateCount).
+func (t *Tree) replDelta(v view, f uint32, old, repl int16) counts {
+	size := t.fileSize(v, f, true)
+	policy := t.effectivePolicy(v, f)
+	d := counts{ss: size * int64(repl-old), ts: typeSpace(policy, size, repl)}
+	return d.add(counts{ts: typeSpace(policy, size, old)}.neg())
 }
 
 // violated is Quota.isViolated(quota, usage, delta).
@@ -61,7 +130,7 @@ func violated(quota, used, delta int64) bool {
 // current one less gone, what the operation has removed before (the file
 // a create overwrites).
 func (t *Tree) verifyQuota(v view, r *resolved, pos int, delta counts, common uint32, gone counts) error {
-	if delta.ns <= 0 && delta.ss <= 0 {
+	if !delta.consumes() {
 		return nil
 	}
 	for i := min(pos, r.n()) - 1; i >= 0; i-- {
@@ -79,6 +148,9 @@ func (t *Tree) verifyQuota(v view, r *resolved, pos int, delta counts, common ui
 		}
 		if used := q.ssUsed.Load() - gone.ss; violated(q.ss, used, delta.ss) {
 			return dsQuotaExceeded(r.pathTo(i), q.ss, used+delta.ss)
+		}
+		if err := q.verifyTypes(r.pathTo(i), delta.ts, gone.ts); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -104,9 +176,7 @@ func (t *Tree) addUsageAt(dir uint32, delta counts) {
 	if d.quota == 0 {
 		return
 	}
-	q := t.quotas.at(d.quota - 1)
-	q.nsUsed.Add(delta.ns)
-	q.ssUsed.Add(delta.ss)
+	t.quotas.at(d.quota - 1).addUsed(delta)
 }
 
 // addUsageUp adds delta to the quota directories from dir up to the root.

@@ -16,7 +16,7 @@ func TestNSQuotaCountsDirectoriesAndFiles(t *testing.T) {
 	wantErr(t, err, ErrNSQuotaExceeded, "The NameSpace quota (directories and files) of directory /user/alice/q"+
 		" is exceeded: quota=3 file count=4")
 	qu, err := tr.GetQuotaUsage(alice, "/user/alice/q")
-	if err != nil || *qu != (QuotaUsage{3, 3, 0, -1}) {
+	if err != nil || *qu != (QuotaUsage{FileAndDirectoryCount: 3, Quota: 3, SpaceQuota: -1, TypeQuota: noLimits().ts}) {
 		t.Fatalf("quota usage %+v %v", qu, err)
 	}
 	ok(t)(tr.Delete(alice, "/user/alice/q/d", true))
@@ -37,7 +37,7 @@ func TestDSQuotaChargesWholeBlocksWhileTheyAreWritten(t *testing.T) {
 	ok(t)(tr.CompleteFile(alice, a.Path, 0, a.ClientName, &Block{ID: 1, NumBytes: 1000, GenStamp: 2}))
 	cs, err := tr.GetContentSummary(alice, "/user/alice/q")
 	if err != nil || *cs != (ContentSummary{Length: 1000, FileCount: 1, DirectoryCount: 1, Quota: -1,
-		SpaceConsumed: 3000, SpaceQuota: 4 << 20}) {
+		SpaceConsumed: 3000, SpaceQuota: 4 << 20, TypeQuota: noLimits().ts}) {
 		t.Fatalf("summary %+v %v", cs, err)
 	}
 }

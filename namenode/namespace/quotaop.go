@@ -13,6 +13,14 @@ const (
 // QuotaDontSet keeps a quota, QuotaReset clears it; the root's namespace
 // quota cannot be cleared. The record holds the quotas after the change.
 func (t *Tree) SetQuota(op Op, src string, ns, ss int64) (*Change, error) {
+	return t.SetQuotaByStorageType(op, src, ns, ss, 0)
+}
+
+// SetQuotaByStorageType is ClientProtocol.setQuota with a storage type:
+// ss is then that type's quota, and ns must be QuotaDontSet. A type of 0
+// is SetQuota. The record (OP_SET_QUOTA_BY_STORAGETYPE) holds the type's
+// quota after the change.
+func (t *Tree) SetQuotaByStorageType(op Op, src string, ns, ss int64, st StorageType) (*Change, error) {
 	src = javaString(src)
 	ch := &Change{}
 	err := t.write(func(w *wtx) error {
@@ -30,9 +38,13 @@ func (t *Tree) SetQuota(op Op, src string, ns, ss int64) (*Change, error) {
 		if err := t.checkQuotaOwner(v, pc, r); err != nil {
 			return err
 		}
-		changed, ns, ss, err := t.setQuota(w, r, ns, ss)
-		if err == nil && changed {
-			ch.Records = []Record{{Kind: KindSetQuota, Path: r.path(), NSQuota: ns, SSQuota: ss}}
+		changed, after, err := t.setQuota(w, r, ns, ss, st)
+		switch {
+		case err != nil || !changed:
+		case st != 0:
+			ch.Records = []Record{{Kind: KindSetQuotaByStorageType, Path: r.path(), SSQuota: after.ts[st], StorageType: st}}
+		default:
+			ch.Records = []Record{{Kind: KindSetQuota, Path: r.path(), NSQuota: after.ns, SSQuota: after.ss}}
 		}
 		return err
 	})
@@ -68,64 +80,99 @@ func (t *Tree) checkQuotaOwner(v view, pc *checker, r *resolved) error {
 	return nil
 }
 
-// setQuota is FSDirAttrOp.unprotectedSetQuota; it returns the quotas the
-// directory has afterwards.
-func (t *Tree) setQuota(w *wtx, r *resolved, ns, ss int64) (changed bool, newNS, newSS int64, err error) {
+// limits are a directory's quotas: namespace, storage space and per
+// storage type, -1 (QuotaReset) where not set.
+type limits struct {
+	ns, ss int64
+	ts     typeCounts
+}
+
+func noLimits() limits {
+	l := limits{ns: quotaReset, ss: quotaReset}
+	for i := range l.ts {
+		l.ts[i] = quotaReset
+	}
+	return l
+}
+
+// limitsOf returns the quotas of a directory.
+func limitsOf(q *quotaRec) limits {
+	if q == nil {
+		return noLimits()
+	}
+	return limits{ns: q.ns, ss: q.ss, ts: q.ts}
+}
+
+// setQuota is FSDirAttrOp.unprotectedSetQuota; st, when not 0, makes ss
+// the quota of that storage type. It returns the quotas the directory has
+// afterwards.
+func (t *Tree) setQuota(w *wtx, r *resolved, ns, ss int64, st StorageType) (changed bool, after limits, err error) {
 	if (ns < 0 && ns != quotaDontSet && ns != quotaReset) || (ss < 0 && ss != quotaDontSet && ss != quotaReset) {
-		return false, 0, 0, fail(ErrIllegalArgument, "Illegal value for nsQuota or ssQuota : %d and %d", ns, ss)
+		return false, after, fail(ErrIllegalArgument, "Illegal value for nsQuota or ssQuota : %d and %d", ns, ss)
+	}
+	if int(st) >= numTypes {
+		return false, after, fail(ErrIllegalArgument, "Illegal storage type %d", st)
+	}
+	if st != 0 && ns != quotaDontSet {
+		// Hadoop names the switch that would turn the feature off;
+		// hdfsd always has it on.
+		return false, after, fail(ErrUnsupportedAction, "Failed to set quota by storage type because "+
+			"eitherdfs.quota.by.storage.type.enabled is set to true or nsQuota value is illegal %d", ns)
 	}
 	v := w.view()
 	dir := r.last()
 	switch {
 	case dir == nilSlot:
-		return false, 0, 0, failMsg(ErrFileNotFound, "Directory does not exist: "+r.path())
+		return false, after, failMsg(ErrFileNotFound, "Directory does not exist: "+r.path())
 	case !v.node(dir).isDir():
-		return false, 0, 0, failMsg(ErrPathIsNotDirectory, pathIOMessage(r.path(), "Is not a directory"))
+		return false, after, failMsg(ErrPathIsNotDirectory, pathIOMessage(r.path(), "Is not a directory"))
 	}
-	oldNS, oldSS := quotaReset, quotaReset
-	if q := v.quota(dir); q != nil {
-		oldNS, oldSS = q.ns, q.ss
-	}
+	old := limitsOf(v.quota(dir))
 	if dir == rootSlot && ns == quotaReset {
 		ns = quotaDontSet
 	} else if ns == quotaDontSet {
-		ns = oldNS
+		ns = old.ns
 	}
 	if ss == quotaDontSet {
-		ss = oldSS
+		ss = old.ss
 	}
-	if ns == oldNS && ss == oldSS {
-		return false, ns, ss, nil
+	after = old
+	switch {
+	case st == 0 && ns == old.ns && ss == old.ss:
+		return false, after, nil
+	case st != 0 && old.ts[st] == ss:
+		return false, after, nil
+	case st != 0:
+		after.ts[st] = ss
+	default:
+		after.ns, after.ss = ns, ss
 	}
-	t.putQuota(w, dir, ns, ss)
-	return true, ns, ss, nil
+	t.putQuota(w, dir, after)
+	return true, after, nil
 }
 
 // putQuota is INodeDirectory.setQuota: a directory keeps a quota record
-// while either quota is set (the root always).
-func (t *Tree) putQuota(w *wtx, dir uint32, ns, ss int64) {
+// while any quota is set (the root always).
+func (t *Tree) putQuota(w *wtx, dir uint32, l limits) {
 	d := w.dir(dir)
-	set := ns >= 0 || ss >= 0 || dir == rootSlot
-	switch {
-	case d.quota != 0 && set:
-		q := t.quotas.at(d.quota - 1)
-		q.ns, q.ss = ns, ss
-	case d.quota != 0:
-		t.quotas.release(d.quota - 1)
-		d.quota = 0
-	case set:
+	if d.quota == 0 {
 		used := t.usage(w.view(), dir)
 		slot := t.quotas.alloc()
 		q := t.quotas.at(slot)
-		q.ns, q.ss = ns, ss
-		q.nsUsed.Store(used.ns)
-		q.ssUsed.Store(used.ss)
+		q.init(l.ns, l.ss)
+		q.store(used)
 		d.quota = slot + 1
+	}
+	q := t.quotas.at(d.quota - 1)
+	q.ns, q.ss, q.ts = l.ns, l.ss, l.ts
+	if !q.isSet() && dir != rootSlot {
+		t.quotas.release(d.quota - 1)
+		d.quota = 0
 	}
 }
 
 // ContentSummary is what ClientProtocol.getContentSummary reports
-// (without storage types, snapshots and erasure coding).
+// (without snapshots and erasure coding).
 type ContentSummary struct {
 	Length         int64
 	FileCount      int64 // files and symlinks
@@ -134,6 +181,9 @@ type ContentSummary struct {
 	SpaceConsumed  int64
 	SpaceQuota     int64 // -1 when none
 	ECPolicy       string
+	// TypeQuota and TypeConsumed are indexed by StorageType (see
+	// QuotaTypes); a type's quota is -1 when not set.
+	TypeQuota, TypeConsumed [numTypes]int64
 }
 
 // GetContentSummary is ClientProtocol.getContentSummary: it counts the
@@ -167,8 +217,8 @@ func (t *Tree) GetContentSummary(op Op, src string) (*ContentSummary, error) {
 }
 
 func (t *Tree) summarize(v view, pc *checker, slot uint32, path string) (*ContentSummary, error) {
-	cs := &ContentSummary{Quota: quotaReset, SpaceQuota: quotaReset}
-	if err := t.count(v, pc, slot, path, cs); err != nil {
+	cs, l := &ContentSummary{}, noLimits()
+	if err := t.count(v, pc, slot, path, t.effectivePolicy(v, slot), cs); err != nil {
 		return nil, err
 	}
 	n := v.node(slot)
@@ -176,21 +226,31 @@ func (t *Tree) summarize(v view, pc *checker, slot uint32, path string) (*Conten
 	case n.isFile():
 		cs.ECPolicy = "Replicated"
 	case n.isDir():
-		if q := v.quota(slot); q != nil {
-			cs.Quota, cs.SpaceQuota = q.ns, q.ss
-		}
+		l = limitsOf(v.quota(slot))
 	}
+	cs.Quota, cs.SpaceQuota, cs.TypeQuota = l.ns, l.ss, l.ts
 	return cs, nil
 }
 
-// count adds the subtree at slot to cs (INode.computeContentSummary).
-func (t *Tree) count(v view, pc *checker, slot uint32, path string, cs *ContentSummary) error {
+// count adds the subtree at slot to cs (INode.computeContentSummary);
+// inherited is the storage policy in effect above slot. A file's type
+// space is its length (the last block's bytes so far, not the preferred
+// size that the quota usage counts) per replica placed on each type.
+func (t *Tree) count(v view, pc *checker, slot uint32, path string, inherited uint8, cs *ContentSummary) error {
 	n := v.node(slot)
+	policy := t.localPolicy(v, slot)
+	if policy == PolicyUnspecified {
+		policy = inherited
+	}
 	switch n.kind() {
 	case kindFile:
 		cs.FileCount++
-		cs.Length += t.fileSize(v, slot, false)
+		size := t.fileSize(v, slot, false)
+		cs.Length += size
 		cs.SpaceConsumed += t.fileSpace(v, slot)
+		for st, b := range typeSpace(policy, size, n.replication()) {
+			cs.TypeConsumed[st] += b
+		}
 		return nil
 	case kindSymlink:
 		cs.FileCount++
@@ -200,7 +260,7 @@ func (t *Tree) count(v view, pc *checker, slot uint32, path string, cs *ContentS
 		return t.denied(pc, n, path, ActReadExecute)
 	}
 	for _, k := range v.dir(slot).kids {
-		if err := t.count(v, pc, k, childPath(path, v.name(k)), cs); err != nil {
+		if err := t.count(v, pc, k, childPath(path, v.name(k)), policy, cs); err != nil {
 			return err
 		}
 	}
@@ -214,6 +274,9 @@ type QuotaUsage struct {
 	Quota                 int64
 	SpaceConsumed         int64
 	SpaceQuota            int64
+	// TypeQuota and TypeConsumed are indexed by StorageType, as in
+	// ContentSummary.
+	TypeQuota, TypeConsumed [numTypes]int64
 }
 
 // GetQuotaUsage is ClientProtocol.getQuotaUsage: the cached usage of a
@@ -239,12 +302,16 @@ func (t *Tree) GetQuotaUsage(op Op, src string) (*QuotaUsage, error) {
 			return failMsg(ErrFileNotFound, "File/Directory does not exist: "+r.path())
 		}
 		if q := t.quotaOf(v, slot); q != nil {
-			qu = &QuotaUsage{q.nsUsed.Load(), q.ns, q.ssUsed.Load(), q.ss}
+			used := q.used()
+			qu = &QuotaUsage{FileAndDirectoryCount: used.ns, Quota: q.ns, SpaceConsumed: used.ss, SpaceQuota: q.ss,
+				TypeQuota: q.ts, TypeConsumed: used.ts}
 			return nil
 		}
 		cs, err := t.summarize(v, nil, slot, r.path())
 		if err == nil {
-			qu = &QuotaUsage{cs.FileCount + cs.DirectoryCount, cs.Quota, cs.SpaceConsumed, cs.SpaceQuota}
+			qu = &QuotaUsage{FileAndDirectoryCount: cs.FileCount + cs.DirectoryCount, Quota: cs.Quota,
+				SpaceConsumed: cs.SpaceConsumed, SpaceQuota: cs.SpaceQuota, TypeQuota: cs.TypeQuota,
+				TypeConsumed: cs.TypeConsumed}
 		}
 		return err
 	})

@@ -8,38 +8,42 @@ type Kind uint8
 
 // Record kinds.
 const (
-	KindMkdir            Kind = iota + 1 // OP_MKDIR
-	KindAdd                              // OP_ADD: create a file (overwriting one when Overwrite)
-	KindAddBlock                         // OP_ADD_BLOCK
-	KindClose                            // OP_CLOSE
-	KindDelete                           // OP_DELETE
-	KindRenameOld                        // OP_RENAME_OLD: the deprecated rename
-	KindRename                           // OP_RENAME: rename2, with options
-	KindSetPermissions                   // OP_SET_PERMISSIONS
-	KindSetOwner                         // OP_SET_OWNER
-	KindTimes                            // OP_TIMES
-	KindSetReplication                   // OP_SET_REPLICATION
-	KindSetQuota                         // OP_SET_QUOTA
-	KindSymlink                          // OP_SYMLINK
-	KindSetXAttr                         // OP_SET_XATTR: XAttrs set (created or replaced)
-	KindRemoveXAttr                      // OP_REMOVE_XATTR: XAttrs removed
-	KindSetAcl                           // OP_SET_ACL: the full logical ACL; empty removes it
-	KindSetStoragePolicy                 // OP_SET_STORAGE_POLICY
-	KindAppend                           // OP_APPEND
-	KindTruncate                         // OP_TRUNCATE
-	KindConcat                           // OP_CONCAT_DELETE
-	KindAllowSnapshot                    // OP_ALLOW_SNAPSHOT
-	KindDisallowSnapshot                 // OP_DISALLOW_SNAPSHOT
-	KindCreateSnapshot                   // OP_CREATE_SNAPSHOT
-	KindDeleteSnapshot                   // OP_DELETE_SNAPSHOT
-	KindRenameSnapshot                   // OP_RENAME_SNAPSHOT
+	KindMkdir                 Kind = iota + 1 // OP_MKDIR
+	KindAdd                                   // OP_ADD: create a file (overwriting one when Overwrite)
+	KindAddBlock                              // OP_ADD_BLOCK
+	KindClose                                 // OP_CLOSE
+	KindDelete                                // OP_DELETE
+	KindRenameOld                             // OP_RENAME_OLD: the deprecated rename
+	KindRename                                // OP_RENAME: rename2, with options
+	KindSetPermissions                        // OP_SET_PERMISSIONS
+	KindSetOwner                              // OP_SET_OWNER
+	KindTimes                                 // OP_TIMES
+	KindSetReplication                        // OP_SET_REPLICATION
+	KindSetQuota                              // OP_SET_QUOTA
+	KindSymlink                               // OP_SYMLINK
+	KindSetXAttr                              // OP_SET_XATTR: XAttrs set (created or replaced)
+	KindRemoveXAttr                           // OP_REMOVE_XATTR: XAttrs removed
+	KindSetAcl                                // OP_SET_ACL: the full logical ACL; empty removes it
+	KindSetStoragePolicy                      // OP_SET_STORAGE_POLICY
+	KindAppend                                // OP_APPEND
+	KindTruncate                              // OP_TRUNCATE
+	KindConcat                                // OP_CONCAT_DELETE
+	KindAllowSnapshot                         // OP_ALLOW_SNAPSHOT
+	KindDisallowSnapshot                      // OP_DISALLOW_SNAPSHOT
+	KindCreateSnapshot                        // OP_CREATE_SNAPSHOT
+	KindDeleteSnapshot                        // OP_DELETE_SNAPSHOT
+	KindRenameSnapshot                        // OP_RENAME_SNAPSHOT
+	KindSetQuotaByStorageType                 // OP_SET_QUOTA_BY_STORAGETYPE
+	KindUpdateBlocks                          // OP_UPDATE_BLOCKS: a file's whole block list, changed at the end
+	KindReassignLease                         // OP_REASSIGN_LEASE: an open file's lease passes to a new holder
 )
 
 var kindNames = [...]string{"", "OP_MKDIR", "OP_ADD", "OP_ADD_BLOCK", "OP_CLOSE", "OP_DELETE",
 	"OP_RENAME_OLD", "OP_RENAME", "OP_SET_PERMISSIONS", "OP_SET_OWNER", "OP_TIMES",
 	"OP_SET_REPLICATION", "OP_SET_QUOTA", "OP_SYMLINK", "OP_SET_XATTR", "OP_REMOVE_XATTR", "OP_SET_ACL",
 	"OP_SET_STORAGE_POLICY", "OP_APPEND", "OP_TRUNCATE", "OP_CONCAT_DELETE",
-	"OP_ALLOW_SNAPSHOT", "OP_DISALLOW_SNAPSHOT", "OP_CREATE_SNAPSHOT", "OP_DELETE_SNAPSHOT", "OP_RENAME_SNAPSHOT"}
+	"OP_ALLOW_SNAPSHOT", "OP_DISALLOW_SNAPSHOT", "OP_CREATE_SNAPSHOT", "OP_DELETE_SNAPSHOT", "OP_RENAME_SNAPSHOT",
+	"OP_SET_QUOTA_BY_STORAGETYPE", "OP_UPDATE_BLOCKS", "OP_REASSIGN_LEASE"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && k != 0 {
@@ -65,15 +69,17 @@ type Record struct {
 	Replication   int16   // add, close, set replication
 	BlockSize     int64   // add, close: preferred block size
 	StoragePolicy uint8   // add, set storage policy (0: unset)
-	ClientName    string  // add, append, truncate
+	ClientName    string  // add, append, truncate; reassign lease: the new holder
+	OldHolder     string  // reassign lease: the holder before
 	ClientMachine string  // add, append, truncate
 	Overwrite     bool    // add: an existing file was replaced
-	Blocks        []Block // add block: [penultimate,] new last; close: all
+	Blocks        []Block // add block: [penultimate,] new last; close, update blocks: all
 
 	User, Group       string // set owner
 	SetUser, SetGroup bool   // set owner: which of User and Group apply
 
-	NSQuota, SSQuota int64 // set quota: the quotas after the change
+	NSQuota, SSQuota int64       // set quota: the quotas after the change; by storage type: SSQuota
+	StorageType      StorageType // set quota by storage type
 
 	Options RenameOptions // rename
 	Target  string        // symlink
@@ -195,6 +201,10 @@ func (t *Tree) apply(w *wtx, rec *Record) (Removed, error) {
 		return t.applyTruncate(w, rec)
 	case KindConcat:
 		return t.applyConcat(w, rec)
+	case KindUpdateBlocks:
+		return t.applyUpdateBlocks(w, rec)
+	case KindReassignLease:
+		return Removed{}, t.applyReassignLease(w, rec)
 	case KindAllowSnapshot, KindDisallowSnapshot, KindCreateSnapshot, KindDeleteSnapshot, KindRenameSnapshot:
 		return t.applySnapshot(w, rec)
 	}

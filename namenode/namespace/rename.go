@@ -273,6 +273,11 @@ func (t *Tree) move(w *wtx, sr, dr *resolved, ts int64) {
 	}
 	delta := t.unlink(w, slot)
 	t.link(w, dstParent, slot, dr.lastName(), delta)
+	// The storage types are counted again under the policy in effect at
+	// the destination, as FSDirectory.addLastINode counts them.
+	if moved := t.usage(w.view(), slot); moved != delta {
+		t.addUsageUp(dstParent, moved.add(delta.neg()))
+	}
 	t.touchDir(w, srcParent, ts)
 	t.touchDir(w, dstParent, ts)
 }

@@ -252,7 +252,10 @@ func TestReplayingRecordsReproducesTheTree(t *testing.T) {
 	}
 }
 
-// checkQuotaCaches compares every cached quota usage with a recount.
+// checkQuotaCaches compares every cached quota usage with a recount. The
+// storage-type usage is left out: setting a storage policy does not
+// recount the quotas above (FSDirAttrOp.unprotectedSetStoragePolicy does
+// not either), so it drifts where policies change.
 func checkQuotaCaches(t *testing.T, tr *Tree) {
 	t.Helper()
 	_ = tr.write(func(w *wtx) error {
@@ -267,7 +270,9 @@ func checkQuotaCaches(t *testing.T, tr *Tree) {
 				for _, k := range v.dir(slot).kids {
 					c = c.add(tr.recount(v, k))
 				}
-				if got := (counts{q.nsUsed.Load(), q.ssUsed.Load()}); got != c {
+				got := q.used()
+				got.ts, c.ts = typeCounts{}, typeCounts{}
+				if got != c {
 					t.Errorf("%s: cached usage %+v, recounted %+v", path, got, c)
 				}
 			}

@@ -136,7 +136,9 @@ type dirRec struct {
 // directory above it.
 type quotaRec struct {
 	ns, ss         int64
+	ts             typeCounts // per storage type; -1 (QuotaReset) when not set
 	nsUsed, ssUsed atomic.Int64
+	tsUsed         [numTypes]atomic.Int64
 }
 
 // blockRec is one block of a file; a file's blocks form a list through

@@ -70,7 +70,7 @@ func (t *Tree) newRoot() {
 	ds := t.dirs.alloc()
 	q := t.quotas.alloc()
 	r := t.quotas.at(q)
-	r.ns, r.ss = quotaDontSet, quotaReset
+	r.init(quotaDontSet, quotaReset)
 	r.nsUsed.Store(1)
 	*t.dirs.at(ds) = dirRec{quota: q + 1}
 	*t.nodes.at(slot) = inode{

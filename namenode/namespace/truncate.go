@@ -142,7 +142,7 @@ func (t *Tree) truncateDelta(v view, f uint32, newLength int64) counts {
 		}
 		size -= nb
 	}
-	return counts{ss: d * int64(n.replication())}
+	return t.spaceOf(n, d, t.effectivePolicy(v, f))
 }
 
 // applyTruncate replays OP_TRUNCATE (FSDirTruncateOp.unprotectedTruncate).
@@ -195,7 +195,7 @@ func (t *Tree) truncateAt(w *wtx, f uint32, rec *Record) (Removed, *Block, error
 	t.shards[shardOf(f)].trunc[f] = target
 	if last.complete {
 		last.complete = false
-		t.addUsageUp(n.parent, counts{ss: (n.blockSize() - last.numBytes) * int64(n.replication())})
+		t.addUsageUp(n.parent, t.spaceDelta(w.view(), f, n.blockSize()-last.numBytes))
 	}
 	return rm, &target, nil
 }
@@ -227,7 +227,7 @@ func (t *Tree) dropBlocksAfter(w *wtx, f uint32, keep, gone []uint32, rm *Remove
 	} else {
 		t.blocks.at(keep[len(keep)-1]).next = 0
 	}
-	t.addUsageUp(n.parent, counts{ss: -space * int64(n.replication())})
+	t.addUsageUp(n.parent, t.spaceDelta(w.view(), f, -space))
 }
 
 // endTruncate forgets a file's truncate recovery (it was closed or

@@ -71,6 +71,7 @@ func (w *ImageWalk) fill(slot uint32) *Inode {
 		n.NSQuota, n.SSQuota = quotaReset, quotaReset
 		if q := v.quota(slot); q != nil {
 			n.NSQuota, n.SSQuota = q.ns, q.ss
+			n.TypeQuotas = q.typeQuotas()
 		}
 	case kindSymlink:
 		n.Type, n.Target = InodeSymlink, t.names.get(rec.a)

@@ -32,12 +32,13 @@ func (c *fromImage) unsupported(format string, args ...any) error {
 	return fmt.Errorf("%w: %s: "+format, append([]any{ErrUnsupported, c.img}, args...)...)
 }
 
-// str resolves a string table id; 0 is Hadoop's null, here "".
+// str resolves a string table id. Id 0 not in the table is Hadoop's
+// null, here ""; Hadoop's image reconstructor numbers strings from 0.
 func (c *fromImage) str(kind fsimage.StringKind, id uint32, what string, inode int64) (string, error) {
-	if id == 0 {
+	s, ok := c.st.Lookup(kind, id)
+	if !ok && id == 0 {
 		return "", nil
 	}
-	s, ok := c.st.Lookup(kind, id)
 	if !ok {
 		return "", c.corrupt("inode %d: the %s id %d is not in the string table", inode, what, id)
 	}
@@ -112,14 +113,14 @@ func (c *fromImage) file(id int64, f *fsimage.INodeFile) error {
 }
 
 func (c *fromImage) dir(id int64, d *fsimage.INodeDirectory) error {
-	for _, q := range d.TypeQuotas {
-		if q.Quota >= 0 {
-			return c.unsupported("directory %d has a %s storage-type quota of %d; storage-type quotas are not supported yet",
-				id, q.StorageType, q.Quota)
-		}
-	}
 	n := &c.n
 	n.Type, n.Mtime, n.NSQuota, n.SSQuota = namespace.InodeDir, d.ModTime, d.NSQuota, d.DSQuota
+	n.TypeQuotas = nil
+	for _, q := range d.TypeQuotas {
+		if q.Quota >= 0 {
+			n.TypeQuotas = append(n.TypeQuotas, namespace.TypeQuota{Type: namespace.StorageType(q.StorageType), Quota: q.Quota})
+		}
+	}
 	var err error
 	if n.Perm, err = c.perm(d.Permission, id); err != nil {
 		return err

@@ -22,18 +22,29 @@ type Loaded struct {
 }
 
 // Load reads the image at path (checked against its .md5 sidecar) into a
-// namespace made with cfg.
+// namespace made with cfg. The checksum is computed on another core while
+// the image loads; a mismatch is the error whatever the load gave.
 func Load(path string, cfg namespace.Config) (*Loaded, error) {
-	img, err := fsimage.OpenFile(path)
+	sum := make(chan error, 1)
+	go func() { sum <- fsimage.VerifyMD5(path) }()
+	l, err := load(path, cfg)
+	if err := <-sum; err != nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Loaded{Tree: l.tree, Meta: l.meta, OpenFiles: l.tree.OpenFiles()}, nil
+}
+
+func load(path string, cfg namespace.Config) (*loader, error) {
+	img, err := fsimage.OpenFileUnverified(path)
 	if err != nil {
 		return nil, err
 	}
 	defer img.Close()
 	l := &loader{img: img, conv: fromImage{img: img.Name()}}
-	if err := l.load(cfg); err != nil {
-		return nil, err
-	}
-	return &Loaded{Tree: l.tree, Meta: l.meta, OpenFiles: l.tree.OpenFiles()}, nil
+	return l, l.load(cfg)
 }
 
 type loader struct {
@@ -41,6 +52,7 @@ type loader struct {
 	conv fromImage
 	meta Meta
 	tree *namespace.Tree
+	refs []fsimage.Reference // the INODE_REFERENCE section
 }
 
 // knownSections are the sections Load reads, or checks to be empty.
@@ -60,10 +72,7 @@ func (l *loader) load(cfg namespace.Config) error {
 			return l.conv.unsupported("unknown section %q", s.Name)
 		}
 	}
-	if err := l.refuseSnapshots(); err != nil {
-		return err
-	}
-	for _, step := range []func() error{l.nameSystem, l.stringTable, l.erasureCoding} {
+	for _, step := range []func() error{l.nameSystem, l.stringTable, l.erasureCoding, l.references} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -72,8 +81,10 @@ func (l *loader) load(cfg namespace.Config) error {
 	if err != nil {
 		return err
 	}
-	if err := l.dirs(ld); err != nil {
-		return err
+	for _, step := range []func(*namespace.Loader) error{l.dirs, l.snapshotSection, l.snapshotDiffs} {
+		if err := step(ld); err != nil {
+			return err
+		}
 	}
 	if l.tree, err = ld.Finish(); err != nil {
 		return l.wrap(err)
@@ -130,22 +141,19 @@ func (l *loader) inodes(cfg namespace.Config) (*namespace.Loader, error) {
 		return nil, err
 	}
 	ld.SetLastInodeID(h.LastINodeID)
-	batches, stop, errc := decodeAhead(s)
-	defer stop()
+	a := decodeAhead(s, l.conv)
+	defer a.stop()
 	var count int64
-	for batch := range batches {
-		for _, in := range batch {
-			n, err := l.conv.inode(in)
-			if err != nil {
-				return nil, err
-			}
-			if err := ld.Add(n); err != nil {
+	for b := range a.batches() {
+		for i := range b.nodes {
+			if err := ld.Add(&b.nodes[i]); err != nil {
 				return nil, l.wrap(err)
 			}
 		}
-		count += int64(len(batch))
+		count += int64(len(b.nodes))
+		a.release(b)
 	}
-	if err := <-errc; err != nil {
+	if err := a.err(); err != nil {
 		return nil, err
 	}
 	if count != h.NumINodes {
@@ -165,18 +173,22 @@ func (l *loader) dirs(ld *namespace.Loader) error {
 		return err
 	}
 	for {
-		e, err := s.Next()
+		e, err := s.Scan() // nothing below keeps e
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
+		children := e.Children
 		if len(e.RefChildren) > 0 {
-			return l.conv.unsupported("directory %d holds %d inode references; snapshots are not supported yet",
-				e.Parent, len(e.RefChildren))
+			refs, err := l.liveRefChildren(e)
+			if err != nil {
+				return err
+			}
+			children = append(append([]int64(nil), children...), refs...)
 		}
-		if err := ld.AddChildren(e.Parent, e.Children); err != nil {
+		if err := ld.AddChildren(e.Parent, children); err != nil {
 			return l.wrap(err)
 		}
 	}
@@ -199,43 +211,4 @@ func (l *loader) managers() error {
 		l.meta.CacheManager = *m
 	}
 	return nil
-}
-
-// decodeAhead decodes the INODE section in its own goroutine, a batch at
-// a time, so that decoding and adding to the tree use two cores. stop
-// ends the decoder early and waits for it; errc gives its error once
-// batches is closed.
-func decodeAhead(s *fsimage.Stream[fsimage.INode]) (batches <-chan []*fsimage.INode, stop func(), errc <-chan error) {
-	const batchLen = 1024
-	out := make(chan []*fsimage.INode, 4)
-	ec := make(chan error, 1)
-	quit := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer close(out)
-		batch := make([]*fsimage.INode, 0, batchLen)
-		for {
-			in, err := s.Next()
-			if err != nil || len(batch) == batchLen {
-				select {
-				case out <- batch:
-				case <-quit:
-					ec <- nil
-					return
-				}
-				batch = make([]*fsimage.INode, 0, batchLen)
-			}
-			if errors.Is(err, io.EOF) {
-				ec <- nil
-				return
-			}
-			if err != nil {
-				ec <- err
-				return
-			}
-			batch = append(batch, in)
-		}
-	}()
-	return out, func() { close(quit); <-done }, ec
 }

@@ -85,9 +85,6 @@ func TestLoadRefusesWhatTheNamespaceCannotHold(t *testing.T) {
 	striped := fileNode(fsimage.RootINodeID+1, "ec")
 	striped.File.ECPolicyID, striped.File.BlockType = 1, fsimage.Striped
 	striped.File.Present = fsimage.SavedStripedFile
-	typeQuota := dirNode(fsimage.RootINodeID+1, "ssd")
-	typeQuota.Dir.TypeQuotas = []fsimage.TypeQuota{{StorageType: 2, Quota: 1 << 30}}
-	typeQuota.Dir.Present = typeQuota.Dir.Present.With(fsimage.DirTypeQuotas)
 	badUser := dirNode(fsimage.RootINodeID+1, "who")
 	badUser.Dir.Permission = fsimage.MakePermission(9, 1, 0o755)
 	cases := []struct {
@@ -96,19 +93,21 @@ func TestLoadRefusesWhatTheNamespaceCannotHold(t *testing.T) {
 		kind error
 		want string
 	}{
-		{"snapshottable directory", image{snaps: fsimage.SnapshotHeader{SnapshottableDirs: []int64{fsimage.RootINodeID}}},
-			ErrUnsupported, "0 snapshots and 1 snapshottable directories; snapshots are not supported yet"},
-		{"inode reference", image{refs: []fsimage.Reference{{ReferredID: fsimage.RootINodeID, Present: fsimage.SavedDstRef}}},
-			ErrUnsupported, "inode references"},
-		{"snapshot diff", image{diffs: []fsimage.DiffEntry{{Type: fsimage.DirectoryDiffType, INodeID: fsimage.RootINodeID,
-			DirDiffs: []fsimage.DirDiff{{SnapshotID: 1, Present: fsimage.SavedDirDiff}}}}},
-			ErrUnsupported, "inode 16385 has 1 snapshot diffs"},
-		{"reference child", image{dirEntry: &fsimage.DirEntry{Parent: fsimage.RootINodeID, RefChildren: []int32{0}}},
-			ErrUnsupported, "inode references; snapshots are not supported yet"},
+		{"diff for a snapshot never taken", image{diffs: []fsimage.DiffEntry{{Type: fsimage.DirectoryDiffType,
+			INodeID: fsimage.RootINodeID, DirDiffs: []fsimage.DirDiff{{SnapshotID: 1, Present: fsimage.SavedDirDiff}}}}},
+			ErrCorrupt, "inode 16385 has a diff for snapshot 1, outside [0, 0)"},
+		{"missing reference", image{dirEntry: &fsimage.DirEntry{Parent: fsimage.RootINodeID, RefChildren: []int32{0}}},
+			ErrCorrupt, "directory entry names inode reference 0 of 0"},
+		{"renamed-away reference as a live child", image{inodes: []fsimage.INode{fileNode(fsimage.RootINodeID+1, "f")},
+			dirEntry: &fsimage.DirEntry{Parent: fsimage.RootINodeID, RefChildren: []int32{0}},
+			refs:     []fsimage.Reference{{ReferredID: fsimage.RootINodeID + 1, Name: []byte("g"), Present: fsimage.SavedWithNameRef}}},
+			ErrUnsupported, "directory 16385 holds the renamed-away reference 0 (\"g\") as a live child"},
+		{"deleted inode no snapshot sees", image{inodes: []fsimage.INode{fileNode(fsimage.RootINodeID+1, "f")},
+			dirEntry: &fsimage.DirEntry{Parent: fsimage.RootINodeID}, snaps: fsimage.SnapshotHeader{SnapshotCounter: 1,
+				SnapshottableDirs: []int64{fsimage.RootINodeID}}},
+			ErrCorrupt, "inode 16386 (\"f\") is in no directory and no snapshot"},
 		{"erasure-coded file", image{inodes: []fsimage.INode{striped}},
 			ErrUnsupported, "file 16386 is erasure-coded (policy 1); erasure coding is not supported yet"},
-		{"storage-type quota", image{inodes: []fsimage.INode{typeQuota}},
-			ErrUnsupported, "directory 16386 has a SSD storage-type quota of 1073741824"},
 		{"unknown user", image{inodes: []fsimage.INode{badUser}},
 			ErrCorrupt, "inode 16386: the user id 9 is not in the string table"},
 		{"orphan", image{inodes: []fsimage.INode{dirNode(fsimage.RootINodeID+1, "a")},

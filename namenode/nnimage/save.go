@@ -16,11 +16,7 @@ import (
 func Save(path string, tree *namespace.Tree, meta Meta, opts Options) ([md5.Size]byte, error) {
 	var sum [md5.Size]byte
 	err := tree.WalkImage(func(w *namespace.ImageWalk) error {
-		counter, snapshottable := w.Snapshots()
-		if snapshottable {
-			return fmt.Errorf("%w: the namespace has snapshottable directories or snapshots; "+
-				"writing them to an image is not supported yet", ErrUnsupported)
-		}
+		counter, _ := w.Snapshots()
 		meta.SnapshotCounter = max(meta.SnapshotCounter, counter)
 		wo, err := opts.writerOptions(w.Count())
 		if err != nil {
@@ -38,7 +34,8 @@ type saver struct {
 	meta   *Meta
 	layout int32
 	strs   *strtab
-	open   []int64 // files under construction, met in the INODE section
+	open   []int64             // files under construction, met in the INODE section
+	refs   []fsimage.Reference // INODE_REFERENCE entries, met in INODE_DIR and SNAPSHOT_DIFF
 
 	// scratch records reused for every inode
 	in      fsimage.INode
@@ -95,8 +92,12 @@ func (s *saver) dirs(w *fsimage.Writer) error {
 	if err := w.BeginDirEntries(); err != nil {
 		return err
 	}
-	return s.walk.Children(func(parent int64, children []int64) error {
-		return w.DirEntry(&fsimage.DirEntry{Parent: parent, Children: children})
+	return s.walk.DirEntries(func(parent int64, children []int64, refs []namespace.Renamed) error {
+		e := fsimage.DirEntry{Parent: parent, Children: children}
+		for _, r := range refs {
+			e.RefChildren = append(e.RefChildren, s.addRef(r))
+		}
+		return w.DirEntry(&e)
 	})
 }
 
@@ -117,16 +118,6 @@ func (s *saver) filesUC(w *fsimage.Writer) error {
 		}
 	}
 	return nil
-}
-
-// snapshots writes what Hadoop writes for a namespace without snapshots:
-// a SNAPSHOT header with the counter and an empty INODE_REFERENCE
-// section (no SNAPSHOT_DIFF).
-func (s *saver) snapshots(w *fsimage.Writer) error {
-	if err := w.BeginSnapshots(&fsimage.SnapshotHeader{SnapshotCounter: s.meta.SnapshotCounter}); err != nil {
-		return err
-	}
-	return w.BeginReferences()
 }
 
 // inode converts a namespace inode as FSImageFormatPBINode.Saver builds
@@ -150,6 +141,12 @@ func (s *saver) inode(n *namespace.Inode) (*fsimage.INode, error) {
 		}
 		if xattrs != nil {
 			s.dir.Present = s.dir.Present.With(fsimage.DirXAttrs)
+		}
+		if len(n.TypeQuotas) > 0 {
+			for _, q := range n.TypeQuotas {
+				s.dir.TypeQuotas = append(s.dir.TypeQuotas, fsimage.TypeQuota{StorageType: fsimage.StorageType(q.Type), Quota: q.Quota})
+			}
+			s.dir.Present = s.dir.Present.With(fsimage.DirTypeQuotas)
 		}
 		s.in.Type, s.in.Dir = fsimage.TypeDirectory, &s.dir
 	case namespace.InodeSymlink:
