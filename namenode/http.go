@@ -75,6 +75,7 @@ func (d *Daemon) beans() []bean {
 			{"UnderReplicatedBlocks", 0}, {"ScheduledReplicationBlocks", 0}, {"NumLiveDataNodes", 0},
 			{"NumDeadDataNodes", 0}, {"TotalLoad", 0}, {"NumOpenFiles", files}, {"NumLeaseHolders", holders},
 		}},
+		d.journalBean(),
 		{"Hadoop:service=NameNode,name=JvmMetrics", "JvmMetrics", [][2]any{
 			{"tag.ProcessName", "NameNode"}, {"MemHeapUsedM", float64(gc.HeapAllocBytes) / (1 << 20)},
 			{"MemHeapCommittedM", float64(gc.HeapSysBytes) / (1 << 20)}, {"GcCount", gc.NumGC},
@@ -222,4 +223,19 @@ func xmlEscape(sb *strings.Builder, s string) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// journalBean is the edit log's counters (Hadoop's NameNodeActivity has
+// TransactionsNumOps and SyncsNumOps; hdfsd adds the batch and fsync time).
+func (d *Daemon) journalBean() bean {
+	st := d.jn.Stats()
+	avg := int64(0)
+	if st.Syncs > 0 {
+		avg = st.SyncTime.Microseconds() / st.Syncs
+	}
+	return bean{"Hadoop:service=NameNode,name=NameNodeActivity", "NameNodeActivity", [][2]any{
+		{"TransactionsNumOps", st.Txns}, {"SyncsNumOps", st.Syncs}, {"SyncsAvgTimeMicros", avg},
+		{"SyncedTxnsMeanBatch", st.MeanBatch()}, {"SyncedTxnsMaxBatch", st.MaxBatch},
+		{"EditLogBytes", st.Bytes}, {"FailedEditsDirs", st.FailedDirs}, {"Rolls", st.Rolls},
+	}}
 }
