@@ -363,6 +363,22 @@ func TestUpgradeFromHadoop332(t *testing.T) {
 	for p := range got {
 		t.Errorf("%s served but not in the listing", p)
 	}
+	// hdfs dfs -count -q -t /quota: DISK quota 52428800, all of it left
+	// (no storage policy is in effect there).
+	var qu hdfspb.GetQuotaUsageResponseProto
+	nn.mustCall("getQuotaUsage", &hdfspb.GetQuotaUsageRequestProto{Path: proto.String("/quota")}, &qu)
+	for _, info := range qu.GetUsage().GetTypeQuotaInfos().GetTypeQuotaInfo() {
+		want := uint64(1<<64 - 1)
+		if info.GetType() == hdfspb.StorageTypeProto_DISK {
+			want = 52428800
+		}
+		if info.GetQuota() != want || info.GetConsumed() != 0 {
+			t.Errorf("/quota %v quota %d consumed %d", info.GetType(), info.GetQuota(), info.GetConsumed())
+		}
+	}
+	if n := len(qu.GetUsage().GetTypeQuotaInfos().GetTypeQuotaInfo()); n != 5 {
+		t.Errorf("/quota has %d storage type entries, want 5", n)
+	}
 }
 
 // namespaceListing reads the NAMESPACE rows of cluster P's listing.

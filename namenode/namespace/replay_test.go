@@ -3,7 +3,9 @@ package namespace
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -225,7 +227,10 @@ func (wl *workload) lastBlock(tr *Tree, p string) *Block {
 }
 
 func TestReplayingRecordsReproducesTheTree(t *testing.T) {
-	seed := rand.Uint64() // printed below, to replay a failure
+	seed := rand.Uint64()
+	if s, err := strconv.ParseUint(os.Getenv("HDFSD_SEED"), 10, 64); err == nil {
+		seed = s
+	} // printed below, to replay a failure
 	t.Logf("seed %d", seed)
 	for round := range 20 {
 		live, replay := newTree(t), newTree(t)
