@@ -44,6 +44,11 @@ func Extract(t testing.TB, sub ...string) string {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	return extractFrom(t, f)
+}
+
+func extractFrom(t testing.TB, f io.Reader) string {
+	t.Helper()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
 		t.Fatal(err)
@@ -80,4 +85,15 @@ func extractOne(dir string, h *tar.Header, r io.Reader) error {
 		return os.WriteFile(name, data, 0o644)
 	}
 	return nil
+}
+
+// ExtractFile is Extract for a tarball named by its path.
+func ExtractFile(t testing.TB, tarball string) string {
+	t.Helper()
+	f, err := os.Open(tarball)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return extractFrom(t, f)
 }

@@ -1,9 +1,7 @@
 package editlog
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -11,31 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hdfsd/hdfsd/internal/golden"
 )
 
-// testdata returns shared/testdata/<sub>: under $HDFSD_TESTDATA, else found
-// by walking up from the package directory.
-func testdata(t testing.TB, sub ...string) string {
-	t.Helper()
-	if d := os.Getenv("HDFSD_TESTDATA"); d != "" {
-		return filepath.Join(append([]string{d}, sub...)...)
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		d := filepath.Join(dir, "shared", "testdata")
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-			return filepath.Join(append([]string{d}, sub...)...)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/testdata not found above the package directory; set HDFSD_TESTDATA")
-		}
-		dir = parent
-	}
-}
+func testdata(t testing.TB, sub ...string) string { return golden.Path(t, sub...) }
 
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()
@@ -46,52 +24,7 @@ func readFile(t testing.TB, path string) []byte {
 	return b
 }
 
-// extract unpacks a .tgz from shared/testdata into a fresh temporary
-// directory and returns that directory.
-func extract(t testing.TB, tarball string) string {
-	t.Helper()
-	f, err := os.Open(tarball)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return dir
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := filepath.Join(dir, filepath.Clean("/"+h.Name))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(name, 0o755)
-		case tar.TypeReg:
-			err = writeExtracted(name, tr)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func writeExtracted(name string, r io.Reader) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(name, data, 0o644)
-}
+func extract(t testing.TB, tarball string) string { return golden.ExtractFile(t, tarball) }
 
 // editFiles lists the edit-log segments under dir (edits, edits_*,
 // edits_inprogress_*), by path relative to dir.

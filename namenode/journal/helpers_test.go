@@ -1,81 +1,20 @@
 package journal
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hdfsd/hdfsd/namenode/editlog"
 	"github.com/hdfsd/hdfsd/namenode/storage"
+
+	"github.com/hdfsd/hdfsd/internal/golden"
 )
 
-// testdata returns shared/testdata/<sub>: under $HDFSD_TESTDATA, else found
-// by walking up from the package directory.
-func testdata(t testing.TB, sub ...string) string {
-	t.Helper()
-	if d := os.Getenv("HDFSD_TESTDATA"); d != "" {
-		return filepath.Join(append([]string{d}, sub...)...)
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		d := filepath.Join(dir, "shared", "testdata")
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-			return filepath.Join(append([]string{d}, sub...)...)
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("shared/testdata not found above the package; set HDFSD_TESTDATA")
-		}
-		dir = filepath.Dir(dir)
-	}
-}
+func testdata(t testing.TB, sub ...string) string { return golden.Path(t, sub...) }
 
-// extract unpacks a .tgz from shared/testdata into a fresh temporary
-// directory and returns that directory.
-func extract(t testing.TB, sub ...string) string {
-	t.Helper()
-	f, err := os.Open(testdata(t, sub...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return dir
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := filepath.Join(dir, filepath.Clean("/"+h.Name))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(name, 0o755)
-		case tar.TypeReg:
-			var data []byte
-			if data, err = io.ReadAll(tr); err == nil {
-				os.MkdirAll(filepath.Dir(name), 0o755)
-				err = os.WriteFile(name, data, 0o644)
-			}
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+func extract(t testing.TB, sub ...string) string { return golden.Extract(t, sub...) }
 
 // decode reads every op of a segment's bytes; torn allows a torn tail.
 func decode(t testing.TB, data []byte, torn bool) (*editlog.Reader, []editlog.Op) {
