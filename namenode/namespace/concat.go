@@ -119,8 +119,11 @@ func (t *Tree) concatSource(v view, pc *checker, src string, tr *resolved) (*res
 	case sn.parent != tn.parent:
 		return nil, failMsg(ErrHadoopIllegalArgument, "Source file "+src+
 			" is not in the same directory with the target "+tr.path())
-	case t.snap.active() && t.inSnapshot(s):
+	case t.snap.active() && t.inSnapshot(s) && t.seenInPlace(s):
 		return nil, failMsg(ErrSnapshot, "Concat: the source file "+src+" is in snapshot")
+	case t.snap.active() && t.inSnapshot(s):
+		return nil, failMsg(ErrSnapshot, "Concat: the source file "+src+
+			" is referred by some other reference in some snapshot.")
 	case s == tf:
 		return nil, failMsg(ErrHadoopIllegalArgument, "concat: the src file "+src+
 			" is the same with the target file "+tr.path())

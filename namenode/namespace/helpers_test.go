@@ -3,7 +3,10 @@ package namespace
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -17,6 +20,18 @@ var (
 	bob   = Op{User: "bob", Groups: []string{"users"}, Now: 3000}
 	carol = Op{User: "carol", Groups: []string{"admins"}, Now: 4000}
 )
+
+// testSeed is the seed of a randomized test: HDFSD_SEED when set (to
+// replay a failure), else a random one. It is logged either way.
+func testSeed(t testing.TB) uint64 {
+	t.Helper()
+	seed := rand.Uint64()
+	if s, err := strconv.ParseUint(os.Getenv("HDFSD_SEED"), 10, 64); err == nil {
+		seed = s
+	}
+	t.Logf("seed %d", seed)
+	return seed
+}
 
 func at(op Op, now int64) Op { op.Now = now; return op }
 

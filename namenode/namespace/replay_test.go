@@ -3,9 +3,7 @@ package namespace
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -178,8 +176,9 @@ func (wl *workload) featureStep(tr *Tree, op Op, p, q string) *Change {
 		q = wl.sibling(p)
 		ch = wl.writeFile(tr, hdfs, q)
 		c, _ := tr.Concat(op, p, []string{q})
-		if c != nil {
+		if c != nil { // one change for both: its records and what they removed
 			ch.Records = append(ch.Records, c.Records...)
+			ch.Removed.merge(c.Removed)
 		}
 	}
 	return ch
@@ -227,11 +226,7 @@ func (wl *workload) lastBlock(tr *Tree, p string) *Block {
 }
 
 func TestReplayingRecordsReproducesTheTree(t *testing.T) {
-	seed := rand.Uint64()
-	if s, err := strconv.ParseUint(os.Getenv("HDFSD_SEED"), 10, 64); err == nil {
-		seed = s
-	} // printed below, to replay a failure
-	t.Logf("seed %d", seed)
+	seed := testSeed(t)
 	for round := range 20 {
 		live, replay := newTree(t), newTree(t)
 		wl := &workload{rng: rand.New(rand.NewPCG(seed, uint64(round))), now: 10}

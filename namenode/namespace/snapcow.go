@@ -173,6 +173,16 @@ func (t *Tree) inSnapshot(slot uint32) bool {
 	return ok
 }
 
+// seenInPlace is inSnapshot without slot's own rename mark: a snapshot
+// may see slot where it stands (INode.isInLatestSnapshot). An inode that
+// only its own mark shows to a snapshot is, in Hadoop, a reference whose
+// other reference a snapshot holds (WithCount with a count above one).
+func (t *Tree) seenInPlace(slot uint32) bool {
+	n := t.nodes.at(slot)
+	l := t.snap.clamp(t.latestRaw(n.parent))
+	return l >= 0 && n.id <= t.snap.lastIDs[l]
+}
+
 // markMoved records, before slot leaves its place in a rename, the newest
 // snapshot that may see it there: the inode and what is below it stay
 // visible to that snapshot wherever they go (Hadoop's WithName reference).

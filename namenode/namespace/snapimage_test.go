@@ -119,8 +119,7 @@ func (wl *workload) fork(seed1, seed2 uint64) *workload {
 // the saved one under the same mutations, which shows it copies on write
 // what each snapshot needs.
 func TestImageOfSnapshotsLoadsBackTheSameTree(t *testing.T) {
-	seed := rand.Uint64()
-	t.Logf("seed %d", seed)
+	seed := testSeed(t)
 	for round := range 12 {
 		tr := newTree(t)
 		wl := &workload{rng: rand.New(rand.NewPCG(seed, uint64(round))), now: 10}
