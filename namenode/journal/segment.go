@@ -72,6 +72,7 @@ func (s *segment) write(b []byte) error {
 		s.size = s.pos
 		return s.f.Sync()
 	}
+	size := s.size
 	if err := s.preallocate(len(b)); err != nil {
 		return err
 	}
@@ -79,7 +80,12 @@ func (s *segment) write(b []byte) error {
 		return err
 	}
 	s.pos += int64(len(b))
-	return s.f.Sync()
+	if s.size != size {
+		return s.f.Sync() // the file grew: its size must be durable too
+	}
+	// Inside the preallocated length only the bytes change, so their sync
+	// needs no metadata (Hadoop forces the channel with metadata=false).
+	return dataSync(s.f)
 }
 
 // preallocate appends whole PreallocationLength steps of OP_INVALID until
