@@ -74,27 +74,34 @@ func (c *checkpointer) SaveNamespace(ctx context.Context, timeWindow, txGap int6
 	if err := c.save(c.n.tree, c.n.ids, txid); err != nil {
 		return false, err
 	}
+	c.purgeLocked()
 	c.log.Info("Saved namespace", "txid", txid)
 	return true, nil
 }
 
-// save writes the image of tree at txid into every image directory, then
-// records it and purges what retention lets go.
+// save writes the image of tree at txid into every image directory and
+// records it. The caller then purges (under n.mu).
 func (c *checkpointer) save(tree *namespace.Tree, ids IDs, txid int64) error {
 	meta := c.n.imageMeta(ids, txid)
 	if err := c.st.SaveImage(txid, imageSaver(tree, meta, c.n.cfg)); err != nil {
 		return fmt.Errorf("namenode: saving fsimage_%019d: %w", txid, err)
 	}
-	if err := c.st.WriteSeenTxID(c.jn.SegmentFirstTxID()); err != nil {
+	c.lastTxID, c.lastTime = txid, c.n.now()
+	return nil
+}
+
+// purgeLocked records the open segment in seen_txid and removes the
+// images and segments retention lets go. The caller holds n.mu, so no
+// roll can open a segment meanwhile: the open segment is the one the
+// planner must leave alone (it sets aside every other in-progress one).
+func (c *checkpointer) purgeLocked() {
+	open := c.jn.SegmentFirstTxID()
+	if err := c.st.WriteSeenTxID(open); err != nil {
 		c.log.Warn("writing seen_txid", "err", err)
 	}
-	c.lastTxID, c.lastTime = txid, c.n.now()
-	for _, kind := range []storage.Kind{storage.KindImage} {
-		if err := c.st.Purge(c.n.cfg.Retention, kind, txid); err != nil {
-			c.log.Warn("purging old images and edits", "err", err)
-		}
+	if err := c.st.Purge(c.n.cfg.Retention, storage.KindImage, open); err != nil {
+		c.log.Warn("purging old images and edits", "err", err)
 	}
-	return nil
 }
 
 // due reports whether a background checkpoint should run: the newest
@@ -130,6 +137,9 @@ func (c *checkpointer) checkpoint(ctx context.Context) error {
 	if err := c.save(tree, ids, end); err != nil {
 		return err
 	}
+	c.n.mu.Lock()
+	c.purgeLocked()
+	c.n.mu.Unlock()
 	c.log.Info("Checkpoint done", "txid", end, "took", time.Since(start))
 	return nil
 }

@@ -3,6 +3,7 @@ package namenode
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -336,5 +337,53 @@ func TestFailingNameDirIsDroppedUntilNoneIsLeft(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the NameNode did not stop when no edits dir was left")
+	}
+}
+
+// The background checkpoint saves an image without stopping writers, keeps
+// the open segment in place, and retention keeps two images; everything
+// written before, during and after it is there after a restart.
+func TestBackgroundCheckpointKeepsTheOpenSegment(t *testing.T) {
+	root := t.TempDir()
+	c, cfg := newTestConf(t, root, nil)
+	cfg.CheckpointTxns = 40
+	cfg.CheckpointCheck = 20 * time.Millisecond
+	cfg.Retention.ExtraEditsRetained = 5 // so that old segments are purged too
+	formatNN(t, cfg)
+	nn := startNN(t, c, cfg)
+	cur := filepath.Join(root, "name", "current")
+	images := func() []string {
+		m, _ := filepath.Glob(filepath.Join(cur, "fsimage_???????????????????"))
+		return m
+	}
+	made := 0
+	seen := map[string]bool{}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(seen) < 4 || made < 300 { // fsimage_0 and three checkpoints
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than three checkpoints after %d mkdirs: %v", made, seen)
+		}
+		nn.mkdirs(fmt.Sprintf("/d/%d", made))
+		made++
+		for _, img := range images() {
+			seen[filepath.Base(img)] = true
+		}
+	}
+	for i := 0; i < 50; i++ {
+		nn.mkdirs(fmt.Sprintf("/d/%d", made))
+		made++
+	}
+	if stale, _ := filepath.Glob(filepath.Join(cur, "*.stale")); len(stale) > 0 {
+		t.Fatalf("the open segment was set aside: %v", stale)
+	}
+	if n := len(images()); n > 2 {
+		t.Fatalf("%d images kept, want dfs.namenode.num.checkpoints.retained (2)", n)
+	}
+	nn.stop()
+	nn = startNN(t, c, cfg)
+	for i := 0; i < made; i++ {
+		if nn.stat(fmt.Sprintf("/d/%d", i)) == nil {
+			t.Fatalf("/d/%d lost across checkpoints and a restart", i)
+		}
 	}
 }
