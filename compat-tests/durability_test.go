@@ -63,6 +63,8 @@ func TestRealNN_AcknowledgedMutationsSurviveKill9(t *testing.T) {
 		"dfs.namenode.edits.dir":               dir + "/edits",
 		"dfs.namenode.checkpoint.txns":         "500",
 		"dfs.namenode.checkpoint.check.period": "1",
+		// Purge old edits too, so that retention runs against the open segment.
+		"dfs.namenode.num.extra.edits.retained": "100",
 	})
 	su := superuser(t)
 	writers := make([]*writer, killWriters)
