@@ -75,14 +75,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 type figures struct {
-	startup  time.Duration
-	liveHeap float64
-	rss      float64
-	inodes   int
-	p50, p99 time.Duration
-	pauseMax time.Duration
-	loadOps  int64
-	loadTook time.Duration
+	startup   time.Duration
+	liveHeap  float64
+	rss       float64
+	inodes    int
+	p50, p99  time.Duration
+	pauseMax  time.Duration
+	loadOps   int64
+	loadTook  time.Duration
+	rssLoaded float64 // RSS after the load
 }
 
 func run(ctx context.Context, o options, out io.Writer) error {
@@ -128,6 +129,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		fmt.Fprintf(out, "GC pauses under %d RPCs in %v: p50 %v, p99 %v, max %v (target max %v: %.2fx)\n",
 			full.loadOps, full.loadTook.Round(time.Millisecond), full.p50, full.p99, full.pauseMax,
 			targetGCPause, full.pauseMax.Seconds()/targetGCPause.Seconds())
+		after := (full.rssLoaded - base.rss) / n
+		fmt.Fprintf(out, "RSS per file after the load (minus the empty NameNode): %.1f B (target %.0f: %.2fx)\n",
+			after, targetRSSPerFile, after/targetRSSPerFile)
 	}
 	return nil
 }
@@ -212,6 +216,9 @@ func measure(ctx context.Context, o options, dir string, files int, load time.Du
 	if load > 0 {
 		f.loadOps, f.loadTook = runLoad(ctx, c, rpcAddr, load, files, o.perDir)
 		if h, err = readHeap(httpAddr); err != nil {
+			return f, err
+		}
+		if f.rssLoaded, err = rssOf(cmd.Process.Pid); err != nil {
 			return f, err
 		}
 		f.p50 = time.Duration(h.GCPauseP50Micros) * time.Microsecond
