@@ -220,15 +220,7 @@ func TestUpstream_RemoveXAttrsTrusted(t *testing.T) {
 	checkPathError(t, c.RemoveXAttr("/_test/xattributes", "trusted.foo"), "remove xattr", "/_test/xattributes", os.ErrPermission)
 }
 
-// snapshotsNotBuilt skips the snapshot tests while hdfsd answers the
-// snapshot methods as unknown (namenode.unsupportedMethods). They need no
-// DataNode, and run as soon as the skip goes.
-func snapshotsNotBuilt(t *testing.T) {
-	t.Skip("hdfsd: snapshots are not built yet (allowSnapshot, createSnapshot, ... answer RpcNoSuchMethodException)")
-}
-
 func TestUpstream_AllowSnapshot(t *testing.T) {
-	snapshotsNotBuilt(t)
 	nn, c, _ := upstreamClients(t)
 	su := newClient(t, nn, superuser(t))
 	su.DeleteSnapshot("/_test/allowsnaps", "snap")
@@ -242,7 +234,6 @@ func TestUpstream_AllowSnapshot(t *testing.T) {
 }
 
 func TestUpstream_DisallowSnapshot(t *testing.T) {
-	snapshotsNotBuilt(t)
 	nn, c, _ := upstreamClients(t)
 	su := newClient(t, nn, superuser(t))
 	su.DeleteSnapshot("/_test/allowsnaps", "snap")
@@ -254,7 +245,6 @@ func TestUpstream_DisallowSnapshot(t *testing.T) {
 }
 
 func TestUpstream_DeleteSnapshot(t *testing.T) {
-	snapshotsNotBuilt(t)
 	nn, c, _ := upstreamClients(t)
 	su := newClient(t, nn, superuser(t))
 	su.DeleteSnapshot("/_test/deletesnaps", "snap")
