@@ -10,6 +10,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/editlog"
+	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
 	"github.com/hdfsd/hdfsd/namenode/nnimage"
 )
@@ -45,8 +46,11 @@ type Namesystem struct {
 	ckpt *checkpointer
 	meta nnimage.Meta // the loaded image's metadata, carried into new images
 	ids  IDs          // guarded by mu
-	// toOps turns a mutation's records into edit ops.
-	toOps func(recs []namespace.Record, clientID []byte, callID int32) ([]*editlog.Op, error)
+	// toOps turns a mutation's records into edit ops, which Append encodes
+	// before mu is released (so they may live in scratch, reused).
+	toOps   func(recs []namespace.Record, clientID []byte, callID int32) ([]*editlog.Op, error)
+	scratch []editlog.Op  // guarded by mu
+	opPtrs  []*editlog.Op // guarded by mu
 
 	// fatal is called when the edit log can no longer be written: the
 	// NameNode must stop (Hadoop terminates it).
@@ -177,3 +181,22 @@ func (n *Namesystem) failed(err error) {
 
 // isNotFound reports a namespace FileNotFound.
 func isNotFound(err error) bool { return errors.Is(err, namespace.ErrFileNotFound) }
+
+// scratchOps translates records into ops held in n.scratch; the caller
+// holds mu and appends them to the edit log before releasing it.
+func (n *Namesystem) scratchOps(recs []namespace.Record, clientID []byte, callID int32) ([]*editlog.Op, error) {
+	if cap(n.scratch) < len(recs) {
+		n.scratch = make([]editlog.Op, len(recs))
+	}
+	n.scratch = n.scratch[:len(recs)]
+	ops := n.opPtrs[:0]
+	rpc := journal.RPCID{ClientID: clientID, CallID: callID}
+	for i := range recs {
+		if err := journal.ToOpInto(&n.scratch[i], &recs[i], rpc); err != nil {
+			return nil, err
+		}
+		ops = append(ops, &n.scratch[i])
+	}
+	n.opPtrs = ops
+	return ops, nil
+}

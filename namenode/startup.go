@@ -13,7 +13,6 @@ import (
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
-	"github.com/hdfsd/hdfsd/namenode/editlog"
 	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
 	"github.com/hdfsd/hdfsd/namenode/storage"
@@ -149,9 +148,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		return nil, err
 	}
 	ns.elog = jn
-	ns.toOps = func(recs []namespace.Record, clientID []byte, callID int32) ([]*editlog.Op, error) {
-		return journal.ToOps(recs, journal.RPCID{ClientID: clientID, CallID: callID})
-	}
+	ns.toOps = ns.scratchOps
 	for _, f := range ns.tree.OpenFiles() {
 		ns.leases.Add(f.ClientName, f.ID, now())
 	}
@@ -212,7 +209,7 @@ func (d *Daemon) listen() error {
 // unsupportedMethods are the ClientProtocol methods this NameNode answers
 // as Hadoop answers a method it does not know.
 var unsupportedMethods = []string{
-	"getSnapshotDiffReportListing", "metaSave",
+	"metaSave",
 	"addCacheDirective", "modifyCacheDirective", "removeCacheDirective", "listCacheDirectives",
 	"addCachePool", "modifyCachePool", "removeCachePool", "listCachePools",
 	"createEncryptionZone", "getEZForPath", "listEncryptionZones", "reencryptEncryptionZone",

@@ -260,6 +260,21 @@ func ToOp(rec *namespace.Record, rpc RPCID) (*editlog.Op, error) {
 
 // ToOps translates a mutation's records, in order; rpc goes to the ops
 // that carry it.
+// ToOpInto is ToOp into dst, for a caller that encodes the op at once and
+// reuses dst: dst borrows rpc.ClientID and the record's slices.
+func ToOpInto(dst *editlog.Op, rec *namespace.Record, rpc RPCID) error {
+	spec, ok := kinds[rec.Kind]
+	if !ok {
+		return fmt.Errorf("%w: %v", ErrUnknownKind, rec.Kind)
+	}
+	*dst = editlog.NewOp(spec.code)
+	spec.to(rec, dst)
+	if spec.rpc && len(rpc.ClientID) > 0 {
+		dst.ClientID, dst.CallID = rpc.ClientID, rpc.CallID
+	}
+	return nil
+}
+
 func ToOps(recs []namespace.Record, rpc RPCID) ([]*editlog.Op, error) {
 	ops := make([]*editlog.Op, 0, len(recs))
 	for i := range recs {
