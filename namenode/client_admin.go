@@ -328,5 +328,21 @@ func (n *Namesystem) GetSnapshotDiffReport(ctx context.Context, root, from, to s
 }
 
 func (n *Namesystem) GetSnapshotDiffReportListing(ctx context.Context, root, from, to string, cursor clientrpc.DiffCursor) (*clientrpc.DiffReportListing, error) {
-	return nil, unsupported("getSnapshotDiffReportListing")
+	op, _ := n.opFor(ctx)
+	l, err := n.tree.GetSnapshotDiffReportListing(op, root, from, to,
+		namespace.DiffCursor{StartPath: cursor.StartPath, Index: int(cursor.Index)})
+	if err != nil {
+		return nil, snapshotError(err)
+	}
+	entries := func(es []namespace.DiffListingEntry) []clientrpc.DiffListingEntry {
+		out := make([]clientrpc.DiffListingEntry, len(es))
+		for i, e := range es {
+			out[i] = clientrpc.DiffListingEntry{Path: e.Path, Target: e.Target, DirID: e.DirID,
+				FileID: e.FileID, IsReference: e.IsReference}
+		}
+		return out
+	}
+	return &clientrpc.DiffReportListing{Modified: entries(l.Modified), Created: entries(l.Created),
+		Deleted: entries(l.Deleted), IsFromEarlier: l.IsFromEarlier,
+		Cursor: clientrpc.DiffCursor{StartPath: l.Cursor.StartPath, Index: int32(l.Cursor.Index)}}, nil
 }

@@ -124,6 +124,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	ns.MaxBlocksPerFile = int(geti("dfs.namenode.fs-limits.max-blocks-per-file", 10000))
 	ns.ContentSummarySubAccess = c.GetBool("dfs.permissions.ContentSummary.subAccess", false)
 	ns.AllowOwnerSetQuota = c.GetBool("dfs.permissions.allow.owner.set.quota", false)
+	ns.DiffListingLimit = int(geti("dfs.snapshotdiff.listing.limit", 1000))
 	cfg.Namespace = ns
 
 	cfg.RetryCache = h.RetryCacheEnabled

@@ -25,6 +25,9 @@ type Config struct {
 	MaxDirectoryItems int
 	// ListLimit is dfs.ls.limit, the most entries one getListing returns.
 	ListLimit int
+	// DiffListingLimit is dfs.snapshotdiff.listing.limit, the most entries
+	// one getSnapshotDiffReportListing page holds; 0 means the default.
+	DiffListingLimit int
 	// MinReplication and MaxReplication are dfs.namenode.replication.min
 	// and dfs.replication.max.
 	MinReplication, MaxReplication int
@@ -94,6 +97,7 @@ func DefaultConfig(fsOwner string) Config {
 		MaxComponentLength: 255,
 		MaxDirectoryItems:  1024 * 1024,
 		ListLimit:          1000,
+		DiffListingLimit:   defaultDiffListingLimit,
 		MinReplication:     1,
 		MaxReplication:     512,
 		MinBlockSize:       1024 * 1024,
@@ -127,6 +131,8 @@ func (c Config) Validate() error {
 			" to a value less than 1 or greater than %d", maxDirItemsLimit)
 	case c.MaxComponentLength < 0:
 		return fmt.Errorf("namespace: negative max component length %d", c.MaxComponentLength)
+	case c.DiffListingLimit < 0:
+		return fmt.Errorf("namespace: dfs.snapshotdiff.listing.limit must not be negative, not %d", c.DiffListingLimit)
 	case c.ListLimit <= 0:
 		return fmt.Errorf("namespace: dfs.ls.limit must be positive, not %d", c.ListLimit)
 	case c.MinReplication <= 0 || c.MaxReplication < c.MinReplication || c.MaxReplication > maxReplication:

@@ -19,7 +19,8 @@
 // UnsetStoragePolicy, Append, Truncate, Concat, AllowSnapshot,
 // DisallowSnapshot, CreateSnapshot, DeleteSnapshot, RenameSnapshot.
 // Snapshot reads: GetSnapshottableDirListing, GetSnapshotListing,
-// GetSnapshotDiffReport, and the reads above on ".snapshot" paths.
+// GetSnapshotDiffReport, GetSnapshotDiffReportListing, and the reads
+// above on ".snapshot" paths.
 //
 // Every mutation first checks (paths, permissions, limits, quotas) and
 // then applies one or more Records, returned in a Change for the edit log.
@@ -122,8 +123,9 @@
 // # Not done here
 //
 // Of snapshots: quota usage of what only snapshots hold (it is not
-// counted), the snapshot counts of content summaries, paged diff
-// reports (getSnapshotDiffReportListing), ordered snapshot deletion,
+// counted), the snapshot counts of content summaries, ordered snapshot
+// deletion, a diff listing's reference flag on a child renamed in from
+// outside the directory diffed (set only for renames inside it),
 // capturing open files' lengths at snapshot time, live copy-on-truncate
 // (a live truncate inside a block a snapshot holds is refused; replay
 // copies as the record says), and xattr, ACL, storage-policy and
