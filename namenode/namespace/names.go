@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Path strings reach Hadoop as Java Strings: protobuf decodes a string
@@ -99,9 +100,12 @@ func isValidName(src string) bool {
 // components splits an absolute path as DFSUtil.getPathComponents: the
 // first component is the root's empty name, runs of '/' count as one and a
 // trailing '/' is dropped.
+//
+// The components are read-only views of p's bytes (no copy): nothing in
+// the package writes into a component.
 func components(p string) [][]byte {
-	b := []byte(p)
-	out := make([][]byte, 1, 8)
+	b := unsafe.Slice(unsafe.StringData(p), len(p))
+	out := make([][]byte, 1, 1+countComponents(p))
 	out[0] = []byte{}
 	for i := 0; i < len(b); {
 		for i < len(b) && b[i] == '/' {
@@ -117,6 +121,17 @@ func components(p string) [][]byte {
 		i = j
 	}
 	return out
+}
+
+// countComponents is len(components(p))-1, without allocating.
+func countComponents(p string) int {
+	n := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' && (i == 0 || p[i-1] == '/') {
+			n++
+		}
+	}
+	return n
 }
 
 // joinPath is DFSUtil.byteArray2PathString(comps, from, n): "/" for the
@@ -208,7 +223,7 @@ func checkPathLength(src, tooLong string) error {
 		return failMsg(ErrIllegalArgument,
 			"java.net.URISyntaxException: Relative path in absolute URI: "+src)
 	}
-	if utf16Len(src) > maxPathLength || len(components("/"+src))-1 > maxPathDepth {
+	if utf16Len(src) > maxPathLength || countComponents(src) > maxPathDepth {
 		return failMsg(ErrIO, tooLong)
 	}
 	return nil
