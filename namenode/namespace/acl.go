@@ -116,8 +116,9 @@ func (t *Tree) GetAclStatus(op Op, src string) (*AclStatus, error) {
 		if slot == nilSlot {
 			return failMsg(ErrFileNotFound, "cannot find "+r.path())
 		}
-		n := v.node(slot)
-		_, feat := t.featuresOf(v, slot)
+		lv := r.lastView(v) // through .snapshot, the inode as the snapshot saw it
+		n := lv.node(slot)
+		_, feat := t.featuresOf(lv, slot)
 		st = &AclStatus{Owner: t.owner(n), Group: t.group(n), Sticky: n.mode().Sticky(),
 			Permission: n.mode(), Entries: append([]AclEntry{}, feat...)}
 		return nil

@@ -90,7 +90,10 @@
 // in Change.Removed.Blocks. Readers resolve ".snapshot/name" (below the
 // root and every snapshottable directory, as INodesInPath.resolve) into
 // a view that reads each inode from the snapshot root on as the
-// snapshot saw it; every other operation on such a path fails with
+// snapshot saw it, xattrs and ACL included (getXAttrs, listXAttrs and
+// getAclStatus read Hadoop's snapshot INodeAttributes), while
+// getStoragePolicy reads the live inode, as Hadoop's does;
+// every other operation on such a path fails with
 // SnapshotAccessControlException. Diff reports compare two such views
 // inode by inode (the same record means no change), walking the whole
 // subtree as Hadoop's computeDiffRecursively does. An image holds
@@ -128,9 +131,8 @@
 // outside the directory diffed (set only for renames inside it),
 // capturing open files' lengths at snapshot time, live copy-on-truncate
 // (a live truncate inside a block a snapshot holds is refused; replay
-// copies as the record says), and xattr, ACL, storage-policy and
-// block-location reads through ".snapshot" paths (they read the live
-// inode); in images, a symlink's older attributes (Hadoop's image loses
+// copies as the record says), and block-location reads through
+// ".snapshot" paths (they read the live inode); in images, a symlink's older attributes (Hadoop's image loses
 // them too), the quotas of directories' snapshot copies and the
 // generation stamps a snapshot's blocks had (not kept here), a
 // DstReference's snapshot id (inferred) and each snapshot's last inode id

@@ -233,7 +233,10 @@ func (t *Tree) UnsetStoragePolicy(op Op, src string) (*Change, error) {
 
 // GetStoragePolicy is ClientProtocol.getStoragePolicy: the id of the
 // policy in effect for the path (the default policy when none is set).
-// A symlink is not followed. It needs read access.
+// A symlink is not followed. It needs read access. Through ".snapshot"
+// it is the live inode's policy, as Hadoop's
+// FSDirAttrOp.getStoragePolicy reads it (xattrs and ACLs, by contrast,
+// are the snapshot's).
 func (t *Tree) GetStoragePolicy(op Op, src string) (uint8, error) {
 	src = javaString(src)
 	var id uint8
@@ -249,6 +252,8 @@ func (t *Tree) GetStoragePolicy(op Op, src string) (uint8, error) {
 		if r.last() == nilSlot {
 			return failMsg(ErrFileNotFound, "File/Directory does not exist: "+r.path())
 		}
+		// Hadoop reads the live inode here, even through .snapshot
+		// (FSDirAttrOp.getStoragePolicy), unlike xattrs and ACLs.
 		id = t.effectivePolicy(v, r.last())
 		if id == PolicyUnspecified {
 			id = t.defaultPolicy()

@@ -208,7 +208,7 @@ func (t *Tree) readXAttrs(pc *checker, src string, raw, list bool) ([]XAttr, err
 		if r.last() == nilSlot {
 			return failMsg(ErrFileNotFound, "cannot find "+r.path())
 		}
-		xs, _ := t.featuresOf(v, r.last())
+		xs, _ := t.featuresOf(r.lastView(v), r.last()) // a snapshot's, through .snapshot
 		out = cloneXAttrs(pc.visibleXAttrs(xs, raw))
 		return nil
 	})

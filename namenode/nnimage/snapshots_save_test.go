@@ -76,7 +76,9 @@ func lineDiff(got, want string) string {
 // of everything an image keeps of them: files and directories changed,
 // deleted and renamed (within and out of the snapshottable directory)
 // after snapshots, a file grown and one truncated, a renamed and a
-// deleted snapshot, an xattr on the snapshottable directory.
+// deleted snapshot, an xattr on the snapshottable directory, and xattrs,
+// ACLs and storage policies changed after a snapshot (its copies keep
+// the old ones).
 func snapshotTree(t testing.TB) *namespace.Tree {
 	t.Helper()
 	tr, err := namespace.New(config())
@@ -117,8 +119,24 @@ func snapshotTree(t testing.TB) *namespace.Tree {
 	write("/snap/dir1/f3", 70000)
 	write("/snap/dir1/sub/f4", 10)
 	grow := write("/snap/grow", 700)
+	user := func(name, v string) namespace.XAttr {
+		return namespace.XAttr{NS: namespace.XAttrUser, Name: name, Value: []byte(v)}
+	}
+	bob := func(a namespace.Action) []namespace.AclEntry {
+		return []namespace.AclEntry{{Type: namespace.AclUser, Name: "bob", Perm: a}}
+	}
+	must(tr.SetXAttr(op(), "/snap/dir1/f3", user("a", "1"), namespace.XAttrCreate))
+	must(tr.ModifyAclEntries(op(), "/snap/dir1/f3", bob(namespace.ActRead)))
+	must(tr.ModifyAclEntries(op(), "/snap/dir1", bob(namespace.ActReadExecute)))
+	must(tr.SetStoragePolicy(op(), "/snap/dir1", namespace.PolicyCold))
+	must(tr.SetStoragePolicy(op(), "/snap/f2", namespace.PolicyWarm))
 	must(tr.AllowSnapshot(op(), "/snap"))
 	must(tr.CreateSnapshot(op(), "/snap", "s1"))
+	must(tr.SetXAttr(op(), "/snap/dir1/f3", user("a", "2"), namespace.XAttrReplace))
+	must(tr.SetXAttr(op(), "/snap/dir1/f3", user("b", "3"), namespace.XAttrCreate))
+	must(tr.ModifyAclEntries(op(), "/snap/dir1/f3", bob(namespace.ActReadWrite)))
+	must(tr.RemoveAcl(op(), "/snap/dir1"))
+	must(tr.SetStoragePolicy(op(), "/snap/dir1", namespace.PolicyHot))
 	must(tr.Rename(op(), "/snap/f1", "/snap/f1-renamed", 0))
 	must(tr.Delete(op(), "/snap/f2", false))
 	must(tr.SetPermission(op(), "/snap/dir1/f3", 0600))
@@ -151,8 +169,15 @@ func readAll(t *testing.T, tr *namespace.Tree) string {
 			return
 		}
 		xs, _ := tr.GetXAttrs(superuser, p, nil)
-		fmt.Fprintf(&b, "%s type=%d perm=%o %s:%s len=%d repl=%d m=%d a=%d id=%d xattrs=%v\n", p, st.Type,
+		fmt.Fprintf(&b, "%s type=%d perm=%o %s:%s len=%d repl=%d m=%d a=%d id=%d xattrs=%v", p, st.Type,
 			st.Permission, st.Owner, st.Group, st.Length, st.Replication, st.ModTime, st.AccessTime, st.FileID, xs)
+		if acl, err := tr.GetAclStatus(superuser, p); err == nil && len(acl.Entries) > 0 {
+			fmt.Fprintf(&b, " acl=%v", acl.Entries)
+		}
+		if id, err := tr.GetStoragePolicy(superuser, p); err == nil {
+			fmt.Fprintf(&b, " policy=%d", id)
+		}
+		b.WriteByte('\n')
 		if bs, _ := tr.BlocksAt(superuser, p); bs != nil {
 			fmt.Fprintf(&b, "  blocks %v\n", blockIDs(bs))
 		}
@@ -210,7 +235,14 @@ func TestSavedSnapshotsLoadBackEqual(t *testing.T) {
 		t.Errorf("loaded:\n%s\nsaved:\n%s", got, want)
 	}
 	for _, re := range []string{`\n/snap/grow [^\n]* len=900 `, `\n/snap/.snapshot/s1/grow [^\n]* len=700 `,
-		`\n/snap/.snapshot/s1/dir1/f3 [^\n]* perm=644 `, `\n/snap/.snapshot/s2-renamed/dir1/f3 [^\n]* perm=600 `} {
+		`\n/snap/.snapshot/s1/dir1/f3 [^\n]* perm=644 `, `\n/snap/.snapshot/s2-renamed/dir1/f3 [^\n]* perm=600 `,
+		`\n/snap/.snapshot/s1/dir1/f3 [^\n]* xattrs=\[\{USER a \[49\]\}\] acl=\[user:bob:r-- group::r--\] `,
+		`\n/snap/.snapshot/s2-renamed/dir1/f3 [^\n]* xattrs=\[\{USER b \[51\]\} \{USER a \[50\]\}\] acl=\[user:bob:rw- `,
+		// The policy through .snapshot is the live inode's, as Hadoop's
+		// getStoragePolicy reads it; xattrs and ACLs are the snapshot's.
+		`\n/snap/.snapshot/s1/dir1 [^\n]* acl=\[user:bob:r-x group::r-x\] policy=7\n`,
+		`\n/snap/.snapshot/s2-renamed/dir1 [^\n]* xattrs=\[\] policy=7\n`,
+		`\n/snap/.snapshot/s1/f2 [^\n]* policy=5\n`} {
 		if !regexp.MustCompile(re).MatchString(want) {
 			t.Errorf("the scenario has no %s:\n%s", re, want)
 		}
@@ -232,7 +264,8 @@ func TestSavedSnapshotsLoadBackEqual(t *testing.T) {
 		t.Errorf("saved again, the image differs:\n%s", lineDiff(a, b))
 	}
 	x := xmlOf(t, p)
-	for _, s := range []string{"<deletedInoderef>", "<refChild>", "<isSnapshotRoot/>", "<snapshotCopy>", "<blocks>"} {
+	for _, s := range []string{"<deletedInoderef>", "<refChild>", "<isSnapshotRoot/>", "<snapshotCopy>", "<blocks>",
+		"<acls><acl>user:bob:r--</acl>"} {
 		if !strings.Contains(x, s) {
 			t.Errorf("the image has no %s", s)
 		}
