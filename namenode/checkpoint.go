@@ -3,6 +3,7 @@ package namenode
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -82,8 +83,18 @@ func (c *checkpointer) SaveNamespace(ctx context.Context, timeWindow, txGap int6
 // save writes the image of tree at txid into every image directory and
 // records it. The caller then purges (under n.mu).
 func (c *checkpointer) save(tree *namespace.Tree, ids IDs, txid int64) error {
+	return c.saveWith(tree, ids, txid, nil)
+}
+
+// saveWith is save keeping to duty's share of a core (nil: at full speed).
+func (c *checkpointer) saveWith(tree *namespace.Tree, ids IDs, txid int64, duty *dutyCycle) error {
 	meta := c.n.imageMeta(ids, txid)
-	if err := c.st.SaveImage(txid, imageSaver(tree, meta, c.n.cfg)); err != nil {
+	save := imageSaver(tree, meta, c.n.cfg)
+	if duty != nil {
+		inner := save
+		save = func(w io.Writer) error { return inner(throttledWriter{w, duty}) }
+	}
+	if err := c.st.SaveImage(txid, save); err != nil {
 		return fmt.Errorf("namenode: saving fsimage_%019d: %w", txid, err)
 	}
 	c.lastTxID, c.lastTime = txid, c.n.now()
@@ -130,11 +141,13 @@ func (c *checkpointer) checkpoint(ctx context.Context) error {
 	}
 	end := first - 1
 	start := time.Now()
-	tree, ids, err := c.n.rebuild(ctx, c.st, end)
+	// A third of one core: the clients' calls come first.
+	duty := newDutyCycle(1.0 / 3)
+	tree, ids, err := c.n.rebuild(ctx, c.st, end, duty)
 	if err != nil {
 		return fmt.Errorf("namenode: checkpoint at txid %d: %w", end, err)
 	}
-	if err := c.save(tree, ids, end); err != nil {
+	if err := c.saveWith(tree, ids, end, duty); err != nil {
 		return err
 	}
 	c.n.mu.Lock()

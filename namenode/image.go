@@ -84,7 +84,7 @@ func loadNewestImage(plan storage.Plan, cfg Config) (*loadedImage, error) {
 
 // rebuild builds a scratch namespace at txid end from the newest image
 // and the finalized segments after it (for a background checkpoint).
-func (n *Namesystem) rebuild(ctx context.Context, st *storage.Storage, end int64) (*namespace.Tree, IDs, error) {
+func (n *Namesystem) rebuild(ctx context.Context, st *storage.Storage, end int64, duty *dutyCycle) (*namespace.Tree, IDs, error) {
 	scan := journal.Scanner(st.FS)
 	plan, err := st.Inspect(scan, storage.InspectOptions{})
 	if err != nil {
@@ -103,9 +103,13 @@ func (n *Namesystem) rebuild(ctx context.Context, st *storage.Storage, end int64
 	}
 	ids := img.ids
 	ap := &applier{tree: img.tree, ids: &ids, last: img.txid}
+	n2 := 0
 	last, err := journal.Replay(st.FS, segs, img.txid+1, func(op *editlog.Op) error {
-		if err := ctx.Err(); err != nil {
-			return err
+		if n2++; n2%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			duty.tick()
 		}
 		return ap.apply(op)
 	})

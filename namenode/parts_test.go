@@ -189,3 +189,19 @@ func TestGCPercentKeepsHeadroomNearAQuarterGigabyte(t *testing.T) {
 		}
 	}
 }
+
+func TestDutyCycleRestsInProportionToWork(t *testing.T) {
+	var slept time.Duration
+	d := newDutyCycle(1.0 / 3)
+	d.sleep = func(s time.Duration) { slept += s }
+	d.start = time.Now().Add(-30 * time.Millisecond)
+	d.tick()
+	if slept < 59*time.Millisecond || slept > 70*time.Millisecond {
+		t.Fatalf("after 30 ms of work at a third of a core it slept %v, want about 60 ms", slept)
+	}
+	slept = 0
+	d.tick() // no work since
+	if slept != 0 {
+		t.Fatalf("slept %v without work", slept)
+	}
+}
