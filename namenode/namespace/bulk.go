@@ -421,6 +421,9 @@ func (l *Loader) Finish() (*Tree, error) {
 		return nil, err
 	}
 	reached += kept
+	if l.snap != nil {
+		t.chargeKept()
+	}
 	if total := t.nodes.live(); reached != total {
 		return nil, l.unreachable(reached, total)
 	}

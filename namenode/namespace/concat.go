@@ -197,7 +197,7 @@ func (t *Tree) concatFiles(w *wtx, tr *resolved, files []uint32, ts int64) (Remo
 		blocks := t.blockSlots(v, f)
 		t.unlink(w, f)
 		w.node(f).b = 0
-		t.destroy(w, f, &rm)
+		t.remove(w, f, &rm)
 		tn := w.node(target)
 		var space int64
 		tail := t.blockSlots(v, target)

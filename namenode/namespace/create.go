@@ -105,6 +105,9 @@ func (t *Tree) startFile(w *wtx, op Op, r *resolved, a CreateArgs, ch *Change) e
 			return t.fileExists(v, r, a)
 		}
 		c.replaced, c.items = t.usage(v, old), 1
+		if t.seenInPlace(old) || t.snap.vref[old] > 0 {
+			c.replaced = counts{} // a snapshot keeps it, still charged (snapquota.go)
+		}
 	}
 	base := v.node(r.nodes[r.existing()-1]).mode()
 	ancestors := PermissionStatus{User: op.User}

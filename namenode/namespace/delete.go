@@ -76,6 +76,6 @@ func (t *Tree) deleteAt(w *wtx, r *resolved, mtime int64) Removed {
 	t.unlink(w, slot)
 	t.touchDir(w, r.at(-2), mtime)
 	var rm Removed
-	t.destroy(w, slot, &rm)
+	t.remove(w, slot, &rm)
 	return rm
 }

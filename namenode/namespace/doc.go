@@ -87,9 +87,13 @@
 // with the previous snapshot when one exists after the inode's previous
 // version, else releases it; kept inodes that no version lists any more
 // are then freed, and blocks no version or live file holds are reported
-// in Change.Removed.Blocks. Readers resolve ".snapshot/name" (below the
-// root and every snapshottable directory, as INodesInPath.resolve) into
-// a view that reads each inode from the snapshot root on as the
+// in Change.Removed.Blocks. What only snapshots hold stays charged to
+// quotas, as in Hadoop (snapquota.go): a kept inode's usage (for a file,
+// the distinct blocks of all its versions) counts in the directory whose
+// newest version lists it and the quota directories above, from its
+// deletion until the snapshot deletion that frees it. Readers resolve
+// ".snapshot/name" (below the root and every snapshottable directory,
+// as INodesInPath.resolve) into a view that reads each inode from the snapshot root on as the
 // snapshot saw it, xattrs and ACL included (getXAttrs, listXAttrs and
 // getAclStatus read Hadoop's snapshot INodeAttributes), while
 // getStoragePolicy reads the live inode, as Hadoop's does;
@@ -125,10 +129,12 @@
 //
 // # Not done here
 //
-// Of snapshots: quota usage of what only snapshots hold (it is not
-// counted), the snapshot counts of content summaries, ordered snapshot
-// deletion, a diff listing's reference flag on a child renamed in from
-// outside the directory diffed (set only for renames inside it),
+// Of snapshots: the snapshot counts of content summaries (and kept
+// inodes in the counts of content summaries and of getQuotaUsage on a
+// directory without a quota, which Hadoop includes), the blocks a
+// FileDiff keeps after a truncate in a live file's quota usage, ordered
+// snapshot deletion, a diff listing's reference flag on a child renamed
+// in from outside the directory diffed (set only for renames inside it),
 // capturing open files' lengths at snapshot time, live copy-on-truncate
 // (a live truncate inside a block a snapshot holds is refused; replay
 // copies as the record says), and block-location reads through

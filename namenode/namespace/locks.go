@@ -122,6 +122,7 @@ type wtx struct {
 	held  [numLocks]bool
 	list  []int
 	cowed map[uint32]bool
+	kept  []uint32 // inodes the running remove kept for snapshots
 }
 
 func (w *wtx) lock(l int) {

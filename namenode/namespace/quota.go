@@ -59,20 +59,24 @@ func (t *Tree) usageUnder(v view, slot uint32, inherited uint8) counts {
 	}
 	switch n.kind() {
 	case kindFile:
-		c := t.spaceOf(n, t.fileBytes(v, slot), policy)
+		bytes := t.fileBytes(v, slot)
+		if t.snap.orphan[slot] {
+			bytes = t.keptBytes(slot) // snapquota.go
+		}
+		c := t.spaceOf(n, bytes, policy)
 		c.ns = 1
 		return c
 	case kindSymlink:
 		return counts{ns: 1}
 	}
-	if q := v.quota(slot); q != nil {
+	if q := v.quota(slot); q != nil && !t.snap.orphan[slot] {
 		return q.used()
 	}
 	c := counts{ns: 1}
 	for _, k := range v.dir(slot).kids {
 		c = c.add(t.usageUnder(v, k, policy))
 	}
-	return c
+	return c.add(t.homedUsage(v, slot, policy))
 }
 
 // fileSpace is INodeFile.storagespaceConsumed: each block's bytes, or the

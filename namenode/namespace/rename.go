@@ -250,7 +250,7 @@ func (t *Tree) applyRename(w *wtx, rec *Record) (Removed, error) {
 			return Removed{}, err
 		}
 		t.unlink(w, old)
-		t.destroy(w, old, &rm)
+		t.remove(w, old, &rm)
 	}
 	t.move(w, sr, dr, rec.Timestamp)
 	return rm, nil

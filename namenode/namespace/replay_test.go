@@ -266,10 +266,7 @@ func checkQuotaCaches(t *testing.T, tr *Tree) {
 				return
 			}
 			if q := v.quota(slot); q != nil {
-				c := counts{ns: 1}
-				for _, k := range v.dir(slot).kids {
-					c = c.add(tr.recount(v, k))
-				}
+				c := tr.recount(v, slot)
 				got := q.used()
 				got.ts, c.ts = typeCounts{}, typeCounts{}
 				if got != c {
@@ -293,6 +290,9 @@ func (t *Tree) recount(v view, slot uint32) counts {
 	}
 	c := counts{ns: 1}
 	for _, k := range v.dir(slot).kids {
+		c = c.add(t.recount(v, k))
+	}
+	for _, k := range t.snap.homed[slot] {
 		c = c.add(t.recount(v, k))
 	}
 	return c

@@ -215,6 +215,8 @@ func (t *Tree) discard(w *wtx, slot uint32, rm *Removed) {
 	if l, ok := t.seenBy(slot); !ok || len(h) > 0 && h[len(h)-1].sid >= l {
 		t.dropCurrent(w, slot, rm)
 	}
+	t.setHome(slot, t.homeOf(slot, n.parent))
+	w.kept = append(w.kept, slot)
 	t.snap.orphan[slot] = true
 	t.orphans.Add(1)
 	n.parent = nilSlot
@@ -246,6 +248,7 @@ func (t *Tree) dropCurrent(w *wtx, slot uint32, rm *Removed) {
 			t.discard(w, k, rm)
 		}
 	case kindFile:
+		t.syncStates(slot)
 		t.releaseChain(n.b, t.snapshotBlocks(slot), rm)
 		n.b = 0
 	}
@@ -255,6 +258,8 @@ func (t *Tree) dropCurrent(w *wtx, slot uint32, rm *Removed) {
 // its versions, its current state and its record.
 func (t *Tree) free(w *wtx, slot uint32, rm *Removed) {
 	w.lock(shardOf(slot))
+	homed := t.release(w, slot)
+	defer t.rehome(w, homed)
 	sh := &t.shards[shardOf(slot)]
 	n := t.nodes.at(slot)
 	h := sh.hist[slot]
@@ -344,6 +349,7 @@ func (t *Tree) dropVersionOf(w *wtx, slot uint32, id, prior int32, rm *Removed) 
 		h[i].sid = prior
 		return
 	}
+	charged, before := t.keptCharge(w, slot)
 	ver := h[i]
 	h = slices.Delete(h, i, i+1)
 	if len(h) == 0 {
@@ -352,7 +358,7 @@ func (t *Tree) dropVersionOf(w *wtx, slot uint32, id, prior int32, rm *Removed) 
 		sh.hist[slot] = h
 	}
 	keep := t.chainIDs(t.snapshotBlocks(slot), t.nodes.at(slot).b)
-	t.releaseVersion(w, &ver, keep, rm)
+	t.releaseKeptVersion(w, slot, &ver, keep, rm, charged, before)
 }
 
 // checkNoSnapshots is FSDirSnapshotOp.checkSnapshot: a directory with

@@ -133,6 +133,7 @@ func TestImageOfSnapshotsLoadsBackTheSameTree(t *testing.T) {
 				t.Fatalf("seed %d round %d step %d: the loaded tree differs\nsaved:\n%s\nloaded:\n%s",
 					seed, round, step, a, b)
 			}
+			checkQuotaCaches(t, tr)
 			checkQuotaCaches(t, got)
 			next := uint64(round*1000 + step)
 			wlLive, wlLoaded := wl.fork(seed, next), wl.fork(seed, next)

@@ -59,19 +59,22 @@ func (d *snapDir) find(name string) (int, bool) {
 // snapState is the writer's view of every snapshot (SnapshotManager's
 // counters) and the bookkeeping of snapcow.go. Writer only.
 type snapState struct {
-	counter  int32            // the id the next snapshot gets
-	versions int              // versions in all shards
-	live     []int32          // ids of existing snapshots, sorted
-	lastIDs  map[int32]int64  // id -> last inode id when taken
-	dirs     map[uint32]bool  // snapshottable directories (not the root unless allowed)
-	vref     map[uint32]int32 // how many version child lists hold a slot
-	orphan   map[uint32]bool  // inodes out of the live tree kept for snapshots
-	marks    map[uint32]int32 // renamed out of a snapshot: the newest snapshot that may see it
+	counter  int32               // the id the next snapshot gets
+	versions int                 // versions in all shards
+	live     []int32             // ids of existing snapshots, sorted
+	lastIDs  map[int32]int64     // id -> last inode id when taken
+	dirs     map[uint32]bool     // snapshottable directories (not the root unless allowed)
+	vref     map[uint32]int32    // how many version child lists hold a slot
+	orphan   map[uint32]bool     // inodes out of the live tree kept for snapshots
+	marks    map[uint32]int32    // renamed out of a snapshot: the newest snapshot that may see it
+	home     map[uint32]uint32   // kept inode -> the directory its usage counts in (snapquota.go)
+	homed    map[uint32][]uint32 // directory -> the kept inodes whose home it is
 }
 
 func newSnapState() snapState {
 	return snapState{lastIDs: map[int32]int64{}, dirs: map[uint32]bool{}, vref: map[uint32]int32{},
-		orphan: map[uint32]bool{}, marks: map[uint32]int32{}}
+		orphan: map[uint32]bool{}, marks: map[uint32]int32{},
+		home: map[uint32]uint32{}, homed: map[uint32][]uint32{}}
 }
 
 // active reports whether any snapshot exists.
