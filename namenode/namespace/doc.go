@@ -84,8 +84,10 @@
 // detached (its parent is nilSlot, lookups by id skip it), with its lease
 // ended; if no snapshot reads its current state its current children
 // and blocks go at once. Deleting snapshot s relabels each version s
-// with the previous snapshot when one exists after the inode's previous
-// version, else releases it; kept inodes that no version lists any more
+// with the previous snapshot that may see the inode (of the snapshot's
+// directory or one above it or the inode, or of a place it was renamed
+// out of) when one exists after the inode's previous version, else
+// releases it; kept inodes that no version lists any more
 // are then freed, and blocks no version or live file holds are reported
 // in Change.Removed.Blocks. What only snapshots hold stays charged to
 // quotas, as in Hadoop (snapquota.go): a kept inode's usage (for a file,

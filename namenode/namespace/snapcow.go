@@ -303,14 +303,15 @@ func (t *Tree) releaseVersion(w *wtx, ver *version, keep []int64, rm *Removed) {
 	}
 }
 
-// dropSnapshot forgets snapshot id: each version labelled id is
-// relabelled with the previous snapshot when that one still needs it,
-// else released, with what only it held.
-func (t *Tree) dropSnapshot(w *wtx, id int32, rm *Removed) {
+// dropSnapshot forgets snapshot id of directory root: each version
+// labelled id is relabelled with the previous snapshot that may see the
+// inode when that one still needs it, else released, with what only it
+// held.
+func (t *Tree) dropSnapshot(w *wtx, root uint32, id int32, rm *Removed) {
 	i, _ := slices.BinarySearch(t.snap.live, id)
 	t.snap.live = slices.Delete(t.snap.live, i, i+1)
 	delete(t.snap.lastIDs, id)
-	prior := t.snap.clamp(id - 1)
+	rootPrior := t.priorAbove(root, id, false)
 	var slots []uint32
 	for s := range t.shards {
 		for slot, h := range t.shards[s].hist {
@@ -321,7 +322,7 @@ func (t *Tree) dropSnapshot(w *wtx, id int32, rm *Removed) {
 	}
 	slices.Sort(slots)
 	for _, slot := range slots {
-		t.dropVersionOf(w, slot, id, prior, rm)
+		t.dropVersionOf(w, slot, id, max(rootPrior, t.priorAbove(slot, id, true)), rm)
 	}
 	for s, m := range t.snap.marks {
 		if t.snap.clamp(m) < 0 {
@@ -331,6 +332,32 @@ func (t *Tree) dropSnapshot(w *wtx, id int32, rm *Removed) {
 	for s := range t.snap.dirs {
 		t.shards[shardOf(s)].sdir[s].last = t.shards[shardOf(s)].sdir[s].latest()
 	}
+}
+
+// priorAbove is the newest existing snapshot before id that may see
+// slot where it stands (as latestRaw, with rename marks when marks is
+// set), -1 for none: a snapshot of a directory above it or, with marks,
+// of a place an inode above it was renamed out of. A snapshot of any
+// other directory never reads slot, so a version labelled with it would
+// describe the inode to no one, with children whose names nothing keeps
+// in step (Hadoop's prior is Snapshot.findLatestSnapshot of the
+// snapshot root, then the inode's own diffs: DirectoryWithSnapshotFeature
+// .cleanDirectory).
+func (t *Tree) priorAbove(slot uint32, id int32, marks bool) int32 {
+	p := int32(-1)
+	for s := slot; s != nilSlot; s = t.nodes.at(s).parent {
+		if m, ok := t.snap.marks[s]; ok && marks {
+			p = max(p, t.snap.clamp(min(m, id-1)))
+		}
+		if sd := t.shards[shardOf(s)].sdir[s]; sd != nil {
+			for _, sn := range sd.snaps {
+				if sn.id < id {
+					p = max(p, sn.id)
+				}
+			}
+		}
+	}
+	return p
 }
 
 func (t *Tree) dropVersionOf(w *wtx, slot uint32, id, prior int32, rm *Removed) {

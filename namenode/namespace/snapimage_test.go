@@ -172,3 +172,29 @@ func TestLoadedRenamesKeepCopyingForTheirSnapshot(t *testing.T) {
 		t.Fatalf("saved again:\n%s\nwant\n%s", a, b)
 	}
 }
+
+// Deleting a snapshot hands its copies to the previous snapshot that can
+// see them, not to an older snapshot of another directory: a copy
+// labelled with a snapshot that never reads the inode would keep
+// children whose later renames nothing records, and its image would
+// list two children by one name.
+func TestDeletedSnapshotLeavesNoCopiesToOtherDirectories(t *testing.T) {
+	tr := newTree(t)
+	mkdirs(t, tr, hdfs, "/old", 0755)
+	ok(t)(tr.AllowSnapshot(hdfs, "/old"))
+	ok(t)(tr.CreateSnapshot(hdfs, "/old", "s0"))
+	mkdirs(t, tr, hdfs, "/a/é", 0755)
+	mkdirs(t, tr, hdfs, "/a/b", 0755)
+	mkdirs(t, tr, hdfs, "/c", 0755)
+	ok(t)(tr.AllowSnapshot(hdfs, "/a"))
+	ok(t)(tr.CreateSnapshot(hdfs, "/a", "s1"))
+	ok(t)(tr.SetTimes(hdfs, "/a", 5, 5))
+	ok(t)(tr.DeleteSnapshot(hdfs, "/a", "s1"))
+	ok(t)(tr.RenameOld(hdfs, "/a/b", "/c/é"))
+	if n := tr.snap.versions; n != 0 {
+		t.Fatalf("%d copies are left with no snapshot of /a", n)
+	}
+	if a, b := contents(imageCopy(t, tr)), contents(tr); a != b {
+		t.Fatalf("loaded:\n%s\nwant\n%s", a, b)
+	}
+}

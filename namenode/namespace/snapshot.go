@@ -433,7 +433,7 @@ func (t *Tree) deleteSnapshot(w *wtx, rec *Record, live bool) (Removed, error) {
 	id := sd.snaps[i].id
 	sd.snaps = slices.Delete(sd.snaps, i, i+1)
 	var rm Removed
-	t.dropSnapshot(w, id, &rm)
+	t.dropSnapshot(w, d, id, &rm)
 	dn := t.nodes.at(d)
 	dn.mtime = max(dn.mtime, rec.Timestamp)
 	return rm, nil
