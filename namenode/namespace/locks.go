@@ -122,7 +122,7 @@ type wtx struct {
 	held  [numLocks]bool
 	list  []int
 	cowed map[uint32]bool
-	kept  []uint32 // inodes the running remove kept for snapshots
+	kept  []uint32 // inodes the running remove or free kept for snapshots, not yet charged
 }
 
 func (w *wtx) lock(l int) {

@@ -274,7 +274,9 @@ func (t *Tree) free(w *wtx, slot uint32, rm *Removed) {
 	}
 	delete(t.snap.marks, slot)
 	delete(t.snap.vref, slot)
-	t.destroyRecord(w, slot, rm)
+	mark := len(w.kept)
+	t.destroyRecord(w, slot, rm) // current children a snapshot holds are kept
+	t.chargeKeptSince(w, mark)
 }
 
 // releaseVersion frees a version's copies: the children it listed lose a

@@ -162,15 +162,24 @@ func (t *Tree) homedUsage(v view, dir uint32, policy uint8) counts {
 func (t *Tree) remove(w *wtx, slot uint32, rm *Removed) {
 	mark := len(w.kept)
 	t.destroy(w, slot, rm)
-	kept := w.kept[mark:]
-	w.kept = w.kept[:mark]
+	t.chargeKeptSince(w, mark)
+}
+
+// chargeKeptSince charges the inodes kept since w.kept[mark] (by remove,
+// or by free destroying a kept inode's current children) to the quota
+// directories above, and takes them off w.kept. One whose way up passes
+// through an inode kept meanwhile or still to be charged by an enclosing
+// remove counts in that one's usage instead.
+func (t *Tree) chargeKeptSince(w *wtx, mark int) {
+	kept := slices.Clone(w.kept[mark:])
 	if len(kept) == 0 {
 		return
 	}
-	set := make(map[uint32]bool, len(kept))
-	for _, k := range kept {
+	set := make(map[uint32]bool, len(w.kept))
+	for _, k := range w.kept {
 		set[k] = true
 	}
+	w.kept = w.kept[:mark]
 	v := w.view()
 	for _, k := range kept {
 		if !t.snap.orphan[k] || t.below(k, set) {

@@ -123,3 +123,26 @@ func TestLoadedTreesChargeWhatSnapshotsHold(t *testing.T) {
 	ok(t)(got.DeleteSnapshot(hdfs, "/q", "s1"))
 	wantUsed(t, got, "/q", 1, 0)
 }
+
+// A kept directory freed with its snapshot hands its current children an
+// older snapshot still holds to their new home, and they stay charged.
+func TestChildrenAFreedKeptDirectoryLeavesStayCharged(t *testing.T) {
+	tr := newTree(t)
+	mkdirs(t, tr, hdfs, "/q/d/e", 0755)
+	ok(t)(tr.SetQuota(hdfs, "/q", 100, QuotaDontSet))
+	ok(t)(tr.AllowSnapshot(hdfs, "/q"))
+	ok(t)(tr.CreateSnapshot(hdfs, "/q", "s1")) // holds /q/d
+	mkdirs(t, tr, hdfs, "/q/b", 0755)
+	ok(t)(tr.Rename(hdfs, "/q/d", "/q/b/d", 0))
+	ok(t)(tr.CreateSnapshot(hdfs, "/q", "s2")) // holds /q/b
+	ok(t)(tr.Delete(hdfs, "/q/b", true))
+	wantUsed(t, tr, "/q", 4, 0)
+
+	ok(t)(tr.DeleteSnapshot(hdfs, "/q", "s2")) // b goes, s1 keeps d
+	wantUsed(t, tr, "/q", 3, 0)
+	checkQuotaCaches(t, tr)
+
+	ok(t)(tr.DeleteSnapshot(hdfs, "/q", "s1"))
+	wantUsed(t, tr, "/q", 1, 0)
+	checkQuotaCaches(t, tr)
+}
