@@ -6,12 +6,13 @@ import (
 	"io"
 	"net"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/hdfsclient"
+	"github.com/hdfsd/hdfsd/internal/javafmt"
+	"github.com/hdfsd/hdfsd/namenode/storage"
 )
 
 // report is -report: cluster totals, block counters, then the DataNodes
@@ -44,15 +45,15 @@ func (a *dfsAdmin) report(ctx context.Context, args []string) error {
 		}
 	}
 	present := st.Used + st.Remaining
-	fmt.Fprintf(w, "Configured Capacity: %d (%s)\n", st.Capacity, byteDesc(st.Capacity))
-	fmt.Fprintf(w, "Present Capacity: %d (%s)\n", present, byteDesc(present))
-	fmt.Fprintf(w, "DFS Remaining: %d (%s)\n", st.Remaining, byteDesc(st.Remaining))
-	fmt.Fprintf(w, "DFS Used: %d (%s)\n", st.Used, byteDesc(st.Used))
+	fmt.Fprintf(w, "Configured Capacity: %d (%s)\n", st.Capacity, javafmt.ByteDesc(st.Capacity))
+	fmt.Fprintf(w, "Present Capacity: %d (%s)\n", present, javafmt.ByteDesc(present))
+	fmt.Fprintf(w, "DFS Remaining: %d (%s)\n", st.Remaining, javafmt.ByteDesc(st.Remaining))
+	fmt.Fprintf(w, "DFS Used: %d (%s)\n", st.Used, javafmt.ByteDesc(st.Used))
 	usedFraction := 0.0
 	if present != 0 {
 		usedFraction = float64(st.Used) / float64(present)
 	}
-	fmt.Fprintf(w, "DFS Used%%: %s%%\n", javaFixed2(usedFraction*100))
+	fmt.Fprintf(w, "DFS Used%%: %s%%\n", javafmt.Fixed2(usedFraction*100))
 	if err := a.blockStats(ctx, p); err != nil {
 		return err
 	}
@@ -151,7 +152,7 @@ func datanodeReport(d hdfsclient.DatanodeInfo, n conf.Network, loc *time.Locatio
 	}
 	b.WriteString("Decommission Status : " + adminStatus(d.AdminState) + "\n")
 	sized := func(label string, v int64) {
-		fmt.Fprintf(&b, "%s: %d (%s)\n", label, v, byteDesc(v))
+		fmt.Fprintf(&b, "%s: %d (%s)\n", label, v, javafmt.ByteDesc(v))
 	}
 	sized("Configured Capacity", d.Capacity)
 	sized("DFS Used", d.DFSUsed)
@@ -166,10 +167,10 @@ func datanodeReport(d hdfsclient.DatanodeInfo, n conf.Network, loc *time.Locatio
 	b.WriteString("Cache Used%: " + percent(usedPercent(d.CacheUsed, d.CacheCapacity)) + "\n")
 	b.WriteString("Cache Remaining%: " + percent(remainingPercent(cacheRemaining, d.CacheCapacity)) + "\n")
 	fmt.Fprintf(&b, "Xceivers: %d\n", d.XceiverCount)
-	b.WriteString("Last contact: " + javaDate(d.LastUpdateMillis, loc) + "\n")
+	b.WriteString("Last contact: " + storage.JavaDate(time.UnixMilli(d.LastUpdateMillis).In(loc)) + "\n")
 	last := "Never"
 	if d.LastBlockReportMillis != 0 {
-		last = javaDate(d.LastBlockReportMillis, loc)
+		last = storage.JavaDate(time.UnixMilli(d.LastBlockReportMillis).In(loc))
 	}
 	b.WriteString("Last Block Report: " + last + "\n")
 	fmt.Fprintf(&b, "Num of Blocks: %d\n", d.NumBlocks)
@@ -206,7 +207,7 @@ func remainingPercent(remaining, capacity int64) float32 {
 }
 
 // percent is DFSUtilClient.percent2String: "%.2f%%" of a float.
-func percent(v float32) string { return javaFixed2(float64(v)) + "%" }
+func percent(v float32) string { return javafmt.Fixed2(float64(v)) + "%" }
 
 var ipPort = regexp.MustCompile(`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?$`)
 
@@ -222,73 +223,4 @@ func hostNameOfIP(n conf.Network, ipPortStr string) (string, bool) {
 		return "", false
 	}
 	return n.HostName(ip), true
-}
-
-// javaDate is java.util.Date.toString in loc: "Mon Nov 23 10:54:36 UTC 2026".
-func javaDate(ms int64, loc *time.Location) string {
-	t := time.UnixMilli(ms).In(loc)
-	zone, _ := t.Zone()
-	if zone == "" || zone[0] == '+' || zone[0] == '-' {
-		zone = "GMT" + t.Format("-07:00")
-		if zone == "GMT+00:00" {
-			zone = "GMT"
-		}
-	}
-	return t.Format("Mon Jan 02 15:04:05 ") + zone + t.Format(" 2006")
-}
-
-// byteDesc is StringUtils.byteDesc: "1.50 MB", exact multiples without
-// decimals ("2 MB"), small values in bytes ("512 B").
-func byteDesc(n int64) string {
-	const prefixes = "KMGTPE"
-	if n == -1<<63 {
-		return "-8 EB"
-	}
-	sign := ""
-	if n < 0 {
-		sign, n = "-", -n
-	}
-	if n < 1024 {
-		return sign + strconv.FormatInt(n, 10) + " B"
-	}
-	i := 0
-	for i < len(prefixes) && n >= int64(1)<<(10*(i+1)) {
-		i++
-	}
-	shift := 10 * i
-	if n&(int64(1)<<shift-1) == 0 {
-		return sign + strconv.FormatInt(n>>shift, 10) + " " + prefixes[i-1:i] + "B"
-	}
-	s := javaFixed2(float64(n) / float64(int64(1)<<shift))
-	if strings.HasPrefix(s, "1024") && i < len(prefixes) {
-		i++
-		s = javaFixed2(float64(n) / float64(int64(1)<<(10*i)))
-	}
-	return sign + s + " " + prefixes[i-1:i] + "B"
-}
-
-// javaFixed2 is String.format("%.2f", x): Java rounds the shortest
-// decimal form of x half-up (Go would round the exact binary value
-// half-even).
-func javaFixed2(x float64) string {
-	sign := ""
-	if x < 0 {
-		sign, x = "-", -x
-	}
-	s := strconv.FormatFloat(x, 'f', -1, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	frac += "000"
-	digits := []byte(intPart + frac[:2])
-	if frac[2] >= '5' {
-		i := len(digits) - 1
-		for ; i >= 0 && digits[i] == '9'; i-- {
-			digits[i] = '0'
-		}
-		if i < 0 {
-			digits = append([]byte{'1'}, digits...)
-		} else {
-			digits[i]++
-		}
-	}
-	return sign + string(digits[:len(digits)-2]) + "." + string(digits[len(digits)-2:])
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 )
 
 // delimitedRows maps each path of a Delimited output to its columns.
@@ -189,7 +191,7 @@ func TestFileDistributionCountsWhatTheXMLDumpLists(t *testing.T) {
 			if b == 0 {
 				lo, open = 0, "["
 			}
-			return fmt.Sprintf("%s%s, %s]\t%d", open, byteDesc(lo), byteDesc(b*step), n)
+			return fmt.Sprintf("%s%s, %s]\t%d", open, javafmt.ByteDesc(lo), javafmt.ByteDesc(b*step), n)
 		}},
 	} {
 		step := int64(c.opts.Step)

@@ -8,6 +8,8 @@ import (
 	"math"
 	"sort"
 	"strconv"
+
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 )
 
 // FileDistribution defaults (FileDistributionCalculator).
@@ -144,7 +146,7 @@ func (c *fileDist) output(p *printer) {
 			if i == 0 {
 				open = "["
 			}
-			p.print(open, byteDesc(lo), ", ", byteDesc(hi), "]\t", itoa(int64(n)))
+			p.print(open, javafmt.ByteDesc(lo), ", ", javafmt.ByteDesc(hi), "]\t", itoa(int64(n)))
 		} else {
 			p.print(itoa(int64(i)*c.step), "\t", itoa(int64(n)))
 		}
