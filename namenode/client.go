@@ -19,6 +19,16 @@ var _ clientrpc.Namesystem = (*Namesystem)(nil)
 
 // ---- reads
 
+// existing is getFileInfo with a missing path reported as Hadoop's
+// FileNotFoundException "File does not exist: <src>".
+func (n *Namesystem) existing(op namespace.Op, src string, resolveLink bool) (*namespace.FileStatus, error) {
+	st, err := n.tree.GetFileInfo(op, src, resolveLink)
+	if err == nil && st == nil {
+		err = &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
+	}
+	return st, err
+}
+
 func (n *Namesystem) GetFileInfo(ctx context.Context, src string, resolveLink bool) (*namespace.FileStatus, error) {
 	op, _ := n.opFor(ctx)
 	return n.tree.GetFileInfo(op, src, resolveLink)
@@ -57,12 +67,9 @@ func (n *Namesystem) GetQuotaUsage(ctx context.Context, src string) (*namespace.
 
 func (n *Namesystem) GetLinkTarget(ctx context.Context, path string) (string, error) {
 	op, _ := n.opFor(ctx)
-	st, err := n.tree.GetFileInfo(op, path, false)
+	st, err := n.existing(op, path, false)
 	if err != nil {
 		return "", err
-	}
-	if st == nil {
-		return "", &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + path}
 	}
 	if st.Type != namespace.TypeSymlink {
 		return "", &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: "Path " + path + " is not a symbolic link"}
@@ -108,12 +115,9 @@ func (n *Namesystem) GetBlockLocations(ctx context.Context, src string, offset, 
 	if length < 0 {
 		return nil, &hadooprpc.RemoteError{Class: "org.apache.hadoop.HadoopIllegalArgumentException", Message: "Negative length is not supported. File: " + src}
 	}
-	st, err := n.tree.GetFileInfo(op, src, true)
+	st, err := n.existing(op, src, true)
 	if err != nil {
 		return nil, err
-	}
-	if st == nil {
-		return nil, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
 	}
 	if st.Type != namespace.TypeFile {
 		return nil, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "Path is not a file: " + src}
@@ -149,24 +153,18 @@ func (n *Namesystem) touchAccessTime(ctx context.Context, src string, st *namesp
 
 func (n *Namesystem) GetPreferredBlockSize(ctx context.Context, src string) (int64, error) {
 	op, _ := n.opFor(ctx)
-	st, err := n.tree.GetFileInfo(op, src, true)
+	st, err := n.existing(op, src, true)
 	if err != nil {
 		return 0, err
-	}
-	if st == nil {
-		return 0, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
 	}
 	return st.BlockSize, nil
 }
 
 func (n *Namesystem) IsFileClosed(ctx context.Context, src string) (bool, error) {
 	op, _ := n.opFor(ctx)
-	st, err := n.tree.GetFileInfo(op, src, true)
+	st, err := n.existing(op, src, true)
 	if err != nil {
 		return false, err
-	}
-	if st == nil {
-		return false, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
 	}
 	_, open := n.leases.Holder(st.FileID)
 	return !open, nil
@@ -319,12 +317,9 @@ func (n *Namesystem) AddBlock(ctx context.Context, req clientrpc.AddBlockRequest
 	op, _ := n.opFor(ctx)
 	// The lease checks come first; then, with no DataNode to place the
 	// block on, Hadoop's placement fails.
-	st, err := n.tree.GetFileInfo(op, req.Src, true)
+	st, err := n.existing(op, req.Src, true)
 	if err != nil {
 		return nil, err
-	}
-	if st == nil {
-		return nil, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + req.Src}
 	}
 	if h, ok := n.leases.Holder(st.FileID); !ok {
 		return nil, &namespace.Error{Kind: namespace.ErrLeaseExpired, Msg: "File is not open for writing: " + req.Src}
@@ -390,12 +385,9 @@ func (n *Namesystem) UpdatePipeline(ctx context.Context, clientName string, oldB
 
 func (n *Namesystem) Fsync(ctx context.Context, src string, fileID int64, clientName string, lastBlockLength int64) error {
 	op, _ := n.opFor(ctx)
-	st, err := n.tree.GetFileInfo(op, src, true)
+	st, err := n.existing(op, src, true)
 	if err != nil {
 		return err
-	}
-	if st == nil {
-		return &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File does not exist: " + src}
 	}
 	if h, ok := n.leases.Holder(st.FileID); !ok || h != clientName {
 		return &namespace.Error{Kind: namespace.ErrLeaseExpired, Msg: "Client (=" + clientName + ") is not the lease owner: " + src}

@@ -6,6 +6,7 @@ import (
 	"net/http/pprof"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -143,7 +144,7 @@ func (d *Daemon) httpHandler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		st := d.ns.tree.Stats()
 		_, _ = w.Write([]byte("hdfsd NameNode " + d.rpcAddr + "\nCluster ID: " + d.version.ClusterID +
-			"\nBlock Pool ID: " + d.version.BlockPoolID + "\nFiles and directories: " + itoa(st.Inodes) + "\n"))
+			"\nBlock Pool ID: " + d.version.BlockPoolID + "\nFiles and directories: " + strconv.Itoa(st.Inodes) + "\n"))
 	})
 	return mux
 }
@@ -215,15 +216,9 @@ func (d *Daemon) confXML() []byte {
 	return []byte(sb.String())
 }
 
-func xmlEscape(sb *strings.Builder, s string) {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
-	sb.WriteString(r.Replace(s))
-}
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
+func xmlEscape(sb *strings.Builder, s string) { sb.WriteString(xmlEscaper.Replace(s)) }
 
 // journalBean is the edit log's counters (Hadoop's NameNodeActivity has
 // TransactionsNumOps and SyncsNumOps; hdfsd adds the batch and fsync time).

@@ -2,7 +2,6 @@ package namenode
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -265,5 +264,3 @@ func PrintMetadataVersion(cfg Config, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "hdfsd namenode: no formatted storage directory")
 	return 1
 }
-
-var errNotFormatted = errors.New("namenode: not formatted")
