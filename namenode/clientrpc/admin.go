@@ -7,6 +7,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
+	"github.com/hdfsd/hdfsd/namenode/blocks/blockpb"
 	"github.com/hdfsd/hdfsd/protos/commonpb"
 	pb "github.com/hdfsd/hdfsd/protos/hdfspb"
 )
@@ -106,7 +107,7 @@ func (s *server) getDatanodeReport(ctx context.Context, r *pb.GetDatanodeReportR
 	}
 	resp := &pb.GetDatanodeReportResponseProto{}
 	for i := range dns {
-		resp.Di = append(resp.Di, datanodeInfo(&dns[i]))
+		resp.Di = append(resp.Di, blockpb.DatanodeInfo(&dns[i]))
 	}
 	return resp, nil
 }

@@ -3,17 +3,13 @@ package clientrpc
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/internal/golden/rpccapture"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
-	"github.com/hdfsd/hdfsd/protos/commonpb"
 	pb "github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
@@ -25,86 +21,13 @@ type recordedCall struct {
 	ok            bool   // SUCCESS
 }
 
-func capturesRoot(t *testing.T) string {
-	if d := os.Getenv("HDFSD_TESTDATA"); d != "" {
-		return filepath.Join(d, "hadoop-3.3.2/captures")
-	}
-	dir, _ := os.Getwd()
-	for {
-		p := filepath.Join(dir, "shared", "testdata", "hadoop-3.3.2", "captures")
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return p
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("no shared/testdata/hadoop-3.3.2/captures")
-		}
-		dir = filepath.Dir(dir)
-	}
-}
-
-func frames(b []byte) [][]byte {
-	var out [][]byte
-	for len(b) >= 4 {
-		n := int(binary.BigEndian.Uint32(b))
-		if len(b) < 4+n {
-			break
-		}
-		out = append(out, b[4:4+n])
-		b = b[4+n:]
-	}
-	return out
-}
-
-func delimited(t *testing.T, b []byte) (msg, rest []byte) {
-	msg, rest, err := hadooprpc.NextDelimited(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return msg, rest
-}
-
-// recordedCalls reads every ClientProtocol call of scenarios a and a2.
+// recordedCalls reads every answered ClientProtocol call of scenarios a
+// and a2.
 func recordedCalls(t *testing.T) []recordedCall {
-	root := capturesRoot(t)
 	var out []recordedCall
-	for _, sc := range []string{"a-client-nn-rpc", "a2-client-nn-rpc-full-workload"} {
-		files, _ := filepath.Glob(filepath.Join(root, sc, "conn*.c2s.bin"))
-		for _, f := range files {
-			c2s, _ := os.ReadFile(f)
-			s2c, _ := os.ReadFile(strings.TrimSuffix(f, ".c2s.bin") + ".s2c.bin")
-			if !bytes.HasPrefix(c2s, []byte("hrpc")) || !bytes.Contains(c2s[:min(len(c2s), 300)], []byte(ProtocolName)) {
-				continue
-			}
-			calls := map[int32]*recordedCall{}
-			for _, fr := range frames(c2s[hadooprpc.PreambleLen:]) {
-				var h commonpb.RpcRequestHeaderProto
-				hb, body := delimited(t, fr)
-				if proto.Unmarshal(hb, &h) != nil || h.GetCallId() < 0 {
-					continue
-				}
-				var rh commonpb.RequestHeaderProto
-				rhb, body := delimited(t, body)
-				if err := proto.Unmarshal(rhb, &rh); err != nil {
-					t.Fatal(err)
-				}
-				req, _ := delimited(t, body)
-				calls[h.GetCallId()] = &recordedCall{where: sc + "/" + filepath.Base(f), method: rh.GetMethodName(), req: req}
-			}
-			for _, fr := range frames(s2c) {
-				var h commonpb.RpcResponseHeaderProto
-				hb, body := delimited(t, fr)
-				if err := proto.Unmarshal(hb, &h); err != nil {
-					t.Fatal(err)
-				}
-				c := calls[int32(h.GetCallId())]
-				if c == nil {
-					continue
-				}
-				if c.ok = h.GetStatus() == commonpb.RpcResponseHeaderProto_SUCCESS; c.ok {
-					c.resp, _ = delimited(t, body)
-				}
-				out = append(out, *c)
-			}
+	for _, c := range rpccapture.Calls(t, ProtocolName, "a-client-nn-rpc", "a2-client-nn-rpc-full-workload") {
+		if c.Answered {
+			out = append(out, recordedCall{where: c.Where, method: c.Method, req: c.Req, resp: c.Resp, ok: c.OK})
 		}
 	}
 	if len(out) == 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
+	"github.com/hdfsd/hdfsd/namenode/blocks/blockpb"
 	pb "github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
@@ -53,7 +54,7 @@ func (s *server) append(ctx context.Context, r *pb.AppendRequestProto) (*pb.Appe
 	}
 	resp := &pb.AppendResponseProto{}
 	if last != nil {
-		resp.Block = locatedBlock(last)
+		resp.Block = blockpb.Located(last)
 	}
 	if st != nil {
 		resp.Stat = fileStatus(st, nil)
@@ -63,9 +64,9 @@ func (s *server) append(ctx context.Context, r *pb.AppendRequestProto) (*pb.Appe
 
 func (s *server) addBlock(ctx context.Context, r *pb.AddBlockRequestProto) (*pb.AddBlockResponseProto, error) {
 	req := AddBlockRequest{Src: r.GetSrc(), ClientName: r.GetClientName(), FileID: int64(r.GetFileId()),
-		Exclude: datanodeInfosOf(r.GetExcludeNodes()), Favored: r.GetFavoredNodes()}
+		Exclude: blockpb.DatanodeInfosOf(r.GetExcludeNodes()), Favored: r.GetFavoredNodes()}
 	if r.Previous != nil {
-		b := extendedOf(r.Previous)
+		b := blockpb.ExtendedOf(r.Previous)
 		req.Previous = &b
 	}
 	for _, f := range r.GetFlags() {
@@ -75,31 +76,31 @@ func (s *server) addBlock(ctx context.Context, r *pb.AddBlockRequestProto) (*pb.
 	if err != nil {
 		return nil, err
 	}
-	return &pb.AddBlockResponseProto{Block: locatedBlock(b)}, nil
+	return &pb.AddBlockResponseProto{Block: blockpb.Located(b)}, nil
 }
 
 func (s *server) abandonBlock(ctx context.Context, r *pb.AbandonBlockRequestProto) (*pb.AbandonBlockResponseProto, error) {
-	return &pb.AbandonBlockResponseProto{}, s.ns.AbandonBlock(ctx, extendedOf(r.GetB()), int64(r.GetFileId()),
+	return &pb.AbandonBlockResponseProto{}, s.ns.AbandonBlock(ctx, blockpb.ExtendedOf(r.GetB()), int64(r.GetFileId()),
 		r.GetSrc(), r.GetHolder())
 }
 
 func (s *server) getAdditionalDatanode(ctx context.Context, r *pb.GetAdditionalDatanodeRequestProto) (*pb.GetAdditionalDatanodeResponseProto, error) {
 	b, err := s.ns.GetAdditionalDatanode(ctx, AdditionalDatanodeRequest{
-		Src: r.GetSrc(), FileID: int64(r.GetFileId()), Block: extendedOf(r.GetBlk()),
-		Existing: datanodeInfosOf(r.GetExistings()), StorageIDs: r.GetExistingStorageUuids(),
-		Excludes: datanodeInfosOf(r.GetExcludes()), NumMore: int(r.GetNumAdditionalNodes()),
+		Src: r.GetSrc(), FileID: int64(r.GetFileId()), Block: blockpb.ExtendedOf(r.GetBlk()),
+		Existing: blockpb.DatanodeInfosOf(r.GetExistings()), StorageIDs: r.GetExistingStorageUuids(),
+		Excludes: blockpb.DatanodeInfosOf(r.GetExcludes()), NumMore: int(r.GetNumAdditionalNodes()),
 		ClientName: r.GetClientName(),
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &pb.GetAdditionalDatanodeResponseProto{Block: locatedBlock(b)}, nil
+	return &pb.GetAdditionalDatanodeResponseProto{Block: blockpb.Located(b)}, nil
 }
 
 func (s *server) complete(ctx context.Context, r *pb.CompleteRequestProto) (*pb.CompleteResponseProto, error) {
 	var last *blocks.Extended
 	if r.Last != nil {
-		b := extendedOf(r.Last)
+		b := blockpb.ExtendedOf(r.Last)
 		last = &b
 	}
 	ok, err := s.ns.Complete(ctx, r.GetSrc(), r.GetClientName(), last, int64(r.GetFileId()))
@@ -110,20 +111,20 @@ func (s *server) complete(ctx context.Context, r *pb.CompleteRequestProto) (*pb.
 }
 
 func (s *server) updateBlockForPipeline(ctx context.Context, r *pb.UpdateBlockForPipelineRequestProto) (*pb.UpdateBlockForPipelineResponseProto, error) {
-	b, err := s.ns.UpdateBlockForPipeline(ctx, extendedOf(r.GetBlock()), r.GetClientName())
+	b, err := s.ns.UpdateBlockForPipeline(ctx, blockpb.ExtendedOf(r.GetBlock()), r.GetClientName())
 	if err != nil {
 		return nil, err
 	}
-	return &pb.UpdateBlockForPipelineResponseProto{Block: locatedBlock(b)}, nil
+	return &pb.UpdateBlockForPipelineResponseProto{Block: blockpb.Located(b)}, nil
 }
 
 func (s *server) updatePipeline(ctx context.Context, r *pb.UpdatePipelineRequestProto) (*pb.UpdatePipelineResponseProto, error) {
 	nodes := make([]blocks.DatanodeID, len(r.GetNewNodes()))
 	for i, n := range r.GetNewNodes() {
-		nodes[i] = datanodeIDOf(n)
+		nodes[i] = blockpb.DatanodeIDOf(n)
 	}
 	return &pb.UpdatePipelineResponseProto{}, s.ns.UpdatePipeline(ctx, r.GetClientName(),
-		extendedOf(r.GetOldBlock()), extendedOf(r.GetNewBlock()), nodes, r.GetStorageIDs())
+		blockpb.ExtendedOf(r.GetOldBlock()), blockpb.ExtendedOf(r.GetNewBlock()), nodes, r.GetStorageIDs())
 }
 
 func (s *server) fsync(ctx context.Context, r *pb.FsyncRequestProto) (*pb.FsyncResponseProto, error) {
@@ -145,7 +146,7 @@ func (s *server) recoverLease(ctx context.Context, r *pb.RecoverLeaseRequestProt
 func (s *server) reportBadBlocks(ctx context.Context, r *pb.ReportBadBlocksRequestProto) (*pb.ReportBadBlocksResponseProto, error) {
 	bad := make([]blocks.Located, len(r.GetBlocks()))
 	for i, b := range r.GetBlocks() {
-		bad[i] = locatedOf(b)
+		bad[i] = blockpb.LocatedOf(b)
 	}
 	return &pb.ReportBadBlocksResponseProto{}, s.ns.ReportBadBlocks(ctx, bad)
 }

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/namenode/blocks/blockpb"
 	pb "github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
@@ -80,7 +81,7 @@ func (s *server) getBlockLocations(ctx context.Context, r *pb.GetBlockLocationsR
 	if err != nil || lb == nil {
 		return &pb.GetBlockLocationsResponseProto{}, err
 	}
-	return &pb.GetBlockLocationsResponseProto{Locations: locatedBlocks(lb)}, nil
+	return &pb.GetBlockLocationsResponseProto{Locations: blockpb.LocatedBlocks(lb)}, nil
 }
 
 func (s *server) getPreferredBlockSize(ctx context.Context, r *pb.GetPreferredBlockSizeRequestProto) (*pb.GetPreferredBlockSizeResponseProto, error) {

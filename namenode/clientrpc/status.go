@@ -6,6 +6,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hdfsd/hdfsd/namenode/blocks"
+	"github.com/hdfsd/hdfsd/namenode/blocks/blockpb"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
@@ -42,7 +43,7 @@ func fileStatus(st *namespace.FileStatus, loc *blocks.LocatedBlocks) *hdfspb.Hdf
 		p.Symlink = []byte(st.Symlink)
 	}
 	if loc != nil {
-		p.Locations = locatedBlocks(loc)
+		p.Locations = blockpb.LocatedBlocks(loc)
 	}
 	return p
 }
