@@ -18,8 +18,9 @@ type Config struct {
 	HDFS conf.HDFS
 	IPC  conf.IPC
 
-	RPCAddr  string // dfs.namenode.rpc-address (port 8020)
-	HTTPAddr string // dfs.namenode.http-address (0.0.0.0:9870)
+	RPCAddr        string // dfs.namenode.rpc-address (port 8020)
+	ServiceRPCAddr string // dfs.namenode.servicerpc-address; "" when not set
+	HTTPAddr       string // dfs.namenode.http-address (0.0.0.0:9870)
 
 	NameDirs  []string // dfs.namenode.name.dir, as local paths
 	EditsDirs []string // dfs.namenode.edits.dir, as local paths
@@ -88,6 +89,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	}
 
 	cfg.RPCAddr = rpcAddress(c)
+	cfg.ServiceRPCAddr = serviceRPCAddress(c)
 	cfg.HTTPAddr, _ = c.GetTrimmed("dfs.namenode.http-address")
 	if cfg.HTTPAddr == "" {
 		cfg.HTTPAddr = "0.0.0.0:9870"
@@ -187,6 +189,32 @@ func rpcAddress(c *conf.Conf) string {
 		return fmt.Sprintf("%s:%d", fs.Host, port)
 	}
 	return fmt.Sprintf("0.0.0.0:%d", conf.DefaultNameNodeRPCPort)
+}
+
+// serviceRPCAddress is this NameNode's dfs.namenode.servicerpc-address
+// (with its nameservice and NameNode suffixes resolved), or "".
+func serviceRPCAddress(c *conf.Conf) string {
+	addrs, err := conf.NameNodeServiceRPCAddresses(c)
+	if err != nil {
+		return ""
+	}
+	var raw []conf.NNAddr
+	for _, a := range addrs {
+		if _, ok := c.GetSuffixed(conf.KeyNameNodeServiceRPCAddress, a.Nameservice, a.NameNode); ok {
+			raw = append(raw, a)
+		}
+	}
+	if len(raw) == 0 {
+		return ""
+	}
+	if nsID, nnID, err := conf.LocalNameNode(c, conf.SystemNetwork()); err == nil {
+		for _, a := range raw {
+			if a.Nameservice == nsID && a.NameNode == nnID {
+				return a.Addr.String()
+			}
+		}
+	}
+	return raw[0].Addr.String()
 }
 
 // localDir turns a storage directory setting ("file:///x" or "/x") into a

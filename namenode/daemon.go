@@ -37,8 +37,11 @@ type Daemon struct {
 	rpc     *hadooprpc.Server
 	rpcLn   net.Listener
 	rpcAddr string
-	http    *http.Server
-	httpLn  net.Listener
+	// svcLn is dfs.namenode.servicerpc-address's listener when one is
+	// set: the same protocols, for DataNodes and other daemons.
+	svcLn  net.Listener
+	http   *http.Server
+	httpLn net.Listener
 
 	failOnce sync.Once
 	failed   chan error // the edit log failed: the daemon must stop
@@ -67,6 +70,15 @@ type Options struct {
 // RPCAddr is the address the client RPC server listens on.
 func (d *Daemon) RPCAddr() string { return d.rpcAddr }
 
+// ServiceRPCAddr is the address the service RPC server listens on, or the
+// client RPC address when no service address is set.
+func (d *Daemon) ServiceRPCAddr() string {
+	if d.svcLn != nil {
+		return d.svcLn.Addr().String()
+	}
+	return d.rpcAddr
+}
+
 // HTTPAddr is the address the HTTP server listens on.
 func (d *Daemon) HTTPAddr() string { return d.httpLn.Addr().String() }
 
@@ -82,8 +94,11 @@ func (d *Daemon) fail(err error) {
 // Run serves until ctx ends (then closes cleanly and returns nil) or the
 // edit log fails (then returns the failure without finalizing anything).
 func (d *Daemon) Run(ctx context.Context) error {
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- d.rpc.Serve(d.rpcLn) }()
+	if d.svcLn != nil {
+		go func() { errc <- d.rpc.Serve(d.svcLn) }()
+	}
 	go func() { errc <- d.http.Serve(d.httpLn) }()
 	select {
 	case <-ctx.Done():

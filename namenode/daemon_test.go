@@ -387,3 +387,22 @@ func TestBackgroundCheckpointKeepsTheOpenSegment(t *testing.T) {
 		}
 	}
 }
+
+// With dfs.namenode.servicerpc-address set, the NameNode serves the same
+// protocols on a second port, which DataNodes use.
+func TestServiceRPCAddressServesToo(t *testing.T) {
+	c, cfg := newTestConf(t, t.TempDir(), map[string]string{"dfs.namenode.servicerpc-address": "127.0.0.1:0"})
+	formatNN(t, cfg)
+	nn := startNN(t, c, cfg)
+	if nn.d.ServiceRPCAddr() == nn.d.RPCAddr() {
+		t.Fatalf("service RPC address %s is the client one", nn.d.ServiceRPCAddr())
+	}
+	nn.mkdirs("/through-client-port")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var resp hdfspb.GetFileInfoResponseProto
+	if err := nn.client.Call(ctx, nn.d.ServiceRPCAddr(), clientProtocol, "getFileInfo",
+		&hdfspb.GetFileInfoRequestProto{Src: proto.String("/through-client-port")}, &resp); err != nil || resp.GetFs() == nil {
+		t.Fatalf("getFileInfo on the service port: %v %v", resp.GetFs(), err)
+	}
+}

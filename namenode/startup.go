@@ -173,7 +173,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	go func() { defer d.bg.Done(); ns.ckpt.run(bgctx) }()
 	go func() { defer d.bg.Done(); ns.leaseMonitor(bgctx) }()
 	ok = true
-	log.Info("NameNode RPC up", "rpc", d.rpcAddr, "http", d.HTTPAddr(), "startup", time.Since(began),
+	log.Info("NameNode RPC up", "rpc", d.rpcAddr, "service", d.ServiceRPCAddr(), "http", d.HTTPAddr(), "startup", time.Since(began),
 		"safemode", ns.safe.On())
 	return d, nil
 }
@@ -197,8 +197,17 @@ func (d *Daemon) listen() error {
 		return err
 	}
 	d.rpcAddr = d.rpcLn.Addr().String()
+	if d.cfg.ServiceRPCAddr != "" {
+		if d.svcLn, err = listen(d.cfg.ServiceRPCAddr); err != nil {
+			d.rpcLn.Close()
+			return err
+		}
+	}
 	if d.httpLn, err = listen(d.cfg.HTTPAddr); err != nil {
 		d.rpcLn.Close()
+		if d.svcLn != nil {
+			d.svcLn.Close()
+		}
 		return err
 	}
 	d.http = &http.Server{Handler: d.httpHandler(), ReadHeaderTimeout: 10 * time.Second}

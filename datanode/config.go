@@ -1,0 +1,132 @@
+package datanode
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hdfsd/hdfsd/conf"
+)
+
+// Config is what a DataNode reads from its configuration at start. Each
+// field names its Hadoop key; defaults are hdfs-default.xml's.
+type Config struct {
+	HDFS conf.HDFS
+	IPC  conf.IPC
+
+	DataDirs []string // dfs.datanode.data.dir, with their [TYPE] tags
+
+	XferAddr string // dfs.datanode.address (0.0.0.0:9866)
+	IPCAddr  string // dfs.datanode.ipc.address (0.0.0.0:9867)
+	HTTPAddr string // dfs.datanode.http.address (0.0.0.0:9864)
+	Hostname string // dfs.datanode.hostname; "" means the machine's name
+
+	// NameNodes are every NameNode of every nameservice this DataNode
+	// serves, by service RPC address (DFSUtil's
+	// getNNServiceRpcAddressesForCluster).
+	NameNodes []conf.NNAddr
+
+	HeartbeatInterval      time.Duration // dfs.heartbeat.interval (3 s)
+	BlockReportInterval    time.Duration // dfs.blockreport.intervalMsec (6 h)
+	BlockReportInitDelay   time.Duration // dfs.blockreport.initialDelay (0 s)
+	IncrementalReportDelay time.Duration // dfs.blockreport.incremental.intervalMsec (0)
+
+	FailedVolumesTolerated int   // dfs.datanode.failed.volumes.tolerated (0)
+	DUReserved             int64 // dfs.datanode.du.reserved (0)
+
+	ScanBytesPerSecond    int64         // dfs.block.scanner.volume.bytes.per.second (1 MiB/s)
+	ScanPeriod            time.Duration // dfs.datanode.scan.period.hours (3 weeks)
+	DirectoryScanInterval time.Duration // dfs.datanode.directoryscan.interval (6 h)
+
+	MaxTransferThreads  int           // dfs.datanode.max.transfer.threads (4096)
+	SocketTimeout       time.Duration // dfs.client.socket-timeout (60 s)
+	SocketWriteTimeout  time.Duration // dfs.datanode.socket.write.timeout (480 s)
+	BalanceBandwidth    int64         // dfs.datanode.balance.bandwidthPerSec (100 MiB/s)
+	UseHostnameForPeers bool          // dfs.datanode.use.datanode.hostname
+}
+
+// ConfigFrom reads the DataNode's settings.
+func ConfigFrom(c *conf.Conf) (Config, error) {
+	h, err := conf.ReadHDFS(c)
+	if err != nil {
+		return Config{}, err
+	}
+	ipc, err := conf.ReadIPC(c)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg := Config{HDFS: h, IPC: ipc, DataDirs: h.DataDirs}
+	var errs []error
+	dur := func(key string, def, unit time.Duration) time.Duration {
+		d, err := c.GetDuration(key, def, unit)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return d
+	}
+	i64 := func(key string, def int64) int64 {
+		v, err := c.GetInt64(key, def)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return v
+	}
+	size := func(key string, def int64) int64 {
+		v, err := c.GetSize(key, def)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return v
+	}
+	str := func(key, def string) string {
+		if v, ok := c.GetTrimmed(key); ok && v != "" {
+			return v
+		}
+		return def
+	}
+	if len(cfg.DataDirs) == 0 {
+		tmp := str("hadoop.tmp.dir", "/tmp/hadoop-"+userName())
+		cfg.DataDirs = []string{"file://" + tmp + "/dfs/data"}
+	}
+	cfg.XferAddr = str("dfs.datanode.address", "0.0.0.0:9866")
+	cfg.IPCAddr = str("dfs.datanode.ipc.address", "0.0.0.0:9867")
+	cfg.HTTPAddr = str("dfs.datanode.http.address", "0.0.0.0:9864")
+	cfg.Hostname = str("dfs.datanode.hostname", "")
+
+	cfg.HeartbeatInterval = h.HeartbeatInterval
+	cfg.BlockReportInterval = h.BlockReportInterval
+	cfg.BlockReportInitDelay = dur("dfs.blockreport.initialDelay", 0, time.Second)
+	cfg.IncrementalReportDelay = dur("dfs.blockreport.incremental.intervalMsec", 0, time.Millisecond)
+	cfg.FailedVolumesTolerated = int(i64("dfs.datanode.failed.volumes.tolerated", 0))
+	cfg.DUReserved = size("dfs.datanode.du.reserved", 0)
+	cfg.ScanBytesPerSecond = size("dfs.block.scanner.volume.bytes.per.second", 1<<20)
+	cfg.ScanPeriod = dur("dfs.datanode.scan.period.hours", 21*24*time.Hour, time.Hour)
+	cfg.DirectoryScanInterval = dur("dfs.datanode.directoryscan.interval", 6*time.Hour, time.Second)
+	cfg.MaxTransferThreads = int(i64("dfs.datanode.max.transfer.threads", 4096))
+	cfg.SocketTimeout = dur("dfs.client.socket-timeout", 60*time.Second, time.Millisecond)
+	cfg.SocketWriteTimeout = dur("dfs.datanode.socket.write.timeout", 8*time.Minute, time.Millisecond)
+	cfg.BalanceBandwidth = size("dfs.datanode.balance.bandwidthPerSec", 100<<20)
+	cfg.UseHostnameForPeers = c.GetBool("dfs.datanode.use.datanode.hostname", false)
+
+	nns, err := conf.NameNodeServiceRPCAddresses(c)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	cfg.NameNodes = nns
+	if cfg.FailedVolumesTolerated < -1 || cfg.FailedVolumesTolerated >= len(cfg.DataDirs) {
+		errs = append(errs, fmt.Errorf("Invalid value configured for dfs.datanode.failed.volumes.tolerated - %d. Value configured is either less than -1 or >= to the number of configured volumes (%d).",
+			cfg.FailedVolumesTolerated, len(cfg.DataDirs)))
+	}
+	return cfg, errors.Join(errs...)
+}
+
+func userName() string {
+	if u := os.Getenv("HADOOP_USER_NAME"); u != "" {
+		return u
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "root"
+}
