@@ -20,6 +20,7 @@ all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/hdfsd
+	$(GO) build -o bin/hdfsd-dfsio ./bench/dfsio/cmd/hdfsd-dfsio
 
 run: build
 	$(BIN) minicluster
