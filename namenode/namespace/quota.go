@@ -59,7 +59,7 @@ func (t *Tree) usageUnder(v view, slot uint32, inherited uint8) counts {
 	}
 	switch n.kind() {
 	case kindFile:
-		bytes := t.fileBytes(v, slot)
+		bytes := t.storedBytes(v, slot)
 		if t.snap.orphan[slot] {
 			bytes = t.keptBytes(slot) // snapquota.go
 		}

@@ -172,7 +172,7 @@ func (t *Tree) putQuota(w *wtx, dir uint32, l limits) {
 }
 
 // ContentSummary is what ClientProtocol.getContentSummary reports
-// (without snapshots and erasure coding).
+// (without erasure coding).
 type ContentSummary struct {
 	Length         int64
 	FileCount      int64 // files and symlinks
@@ -184,14 +184,22 @@ type ContentSummary struct {
 	// TypeQuota and TypeConsumed are indexed by StorageType (see
 	// QuotaTypes); a type's quota is -1 when not set.
 	TypeQuota, TypeConsumed [numTypes]int64
+	// The part of the counts above that only snapshots keep: inodes
+	// deleted from the subtree that a snapshot still holds, with what
+	// is below them (ContentSummaryComputationContext's snapshotCounts,
+	// filled by INodeDirectory.computeContentSummary from
+	// DirectoryWithSnapshotFeature.computeContentSummary4Snapshot).
+	// SnapshotFileCount counts files only, not symlinks.
+	SnapshotLength, SnapshotFileCount, SnapshotDirectoryCount, SnapshotSpaceConsumed int64
 }
 
 // GetContentSummary is ClientProtocol.getContentSummary: it counts the
-// subtree, checking read and execute access on every directory in it.
+// subtree, checking read and execute access on every directory in it,
+// and the inodes deleted from it that snapshots keep (without checks).
 func (t *Tree) GetContentSummary(op Op, src string) (*ContentSummary, error) {
 	src = javaString(src)
 	var cs *ContentSummary
-	err := t.read(func(v view) error {
+	err := t.readKept(func(v view) error {
 		pc := t.checker(op, "contentSummary")
 		r, err := t.resolvePath(v, pc, src, opReadLink)
 		if err != nil {
@@ -218,7 +226,7 @@ func (t *Tree) GetContentSummary(op Op, src string) (*ContentSummary, error) {
 
 func (t *Tree) summarize(v view, pc *checker, slot uint32, path string) (*ContentSummary, error) {
 	cs, l := &ContentSummary{}, noLimits()
-	if err := t.count(v, pc, slot, path, t.effectivePolicy(v, slot), cs); err != nil {
+	if err := t.count(v, pc, slot, path, t.effectivePolicy(v, slot), cs, false); err != nil {
 		return nil, err
 	}
 	n := v.node(slot)
@@ -233,10 +241,16 @@ func (t *Tree) summarize(v view, pc *checker, slot uint32, path string) (*Conten
 }
 
 // count adds the subtree at slot to cs (INode.computeContentSummary);
-// inherited is the storage policy in effect above slot. A file's type
-// space is its length (the last block's bytes so far, not the preferred
-// size that the quota usage counts) per replica placed on each type.
-func (t *Tree) count(v view, pc *checker, slot uint32, path string, inherited uint8, cs *ContentSummary) error {
+// inherited is the storage policy in effect above slot, and held says
+// that slot is (below) an inode deleted from the tree that a snapshot
+// keeps, which counts in the snapshot fields too. A file's space is that
+// of its blocks and those only snapshots still hold
+// (INodeFile.storagespaceConsumed); its type space is its length (the
+// last block's bytes so far, not the preferred size that the quota usage
+// counts) per replica placed on each type. A directory counts the
+// inodes deleted from it that snapshots keep (its home in snapquota.go),
+// which the writer's view alone can reach (readKept).
+func (t *Tree) count(v view, pc *checker, slot uint32, path string, inherited uint8, cs *ContentSummary, held bool) error {
 	n := v.node(slot)
 	policy := t.localPolicy(v, slot)
 	if policy == PolicyUnspecified {
@@ -244,12 +258,21 @@ func (t *Tree) count(v view, pc *checker, slot uint32, path string, inherited ui
 	}
 	switch n.kind() {
 	case kindFile:
+		size, bytes := t.fileSize(v, slot, false), t.storedBytes(v, slot)
+		if held && t.snap.orphan[slot] {
+			size, bytes = t.keptLength(v, slot), t.keptBytes(slot)
+		}
+		space := bytes * int64(n.replication())
 		cs.FileCount++
-		size := t.fileSize(v, slot, false)
 		cs.Length += size
-		cs.SpaceConsumed += t.fileSpace(v, slot)
+		cs.SpaceConsumed += space
 		for st, b := range typeSpace(policy, size, n.replication()) {
 			cs.TypeConsumed[st] += b
+		}
+		if held {
+			cs.SnapshotFileCount++
+			cs.SnapshotLength += size
+			cs.SnapshotSpaceConsumed += space
 		}
 		return nil
 	case kindSymlink:
@@ -259,12 +282,22 @@ func (t *Tree) count(v view, pc *checker, slot uint32, path string, inherited ui
 	if pc != nil && !t.permits(v, pc, slot, ActReadExecute) {
 		return t.denied(pc, n, path, ActReadExecute)
 	}
+	if v.r == nil && v.snap == nil {
+		for _, k := range t.snap.homed[slot] {
+			if err := t.count(v, nil, k, path, policy, cs, true); err != nil {
+				return err
+			}
+		}
+	}
 	for _, k := range v.dir(slot).kids {
-		if err := t.count(v, pc, k, childPath(path, v.name(k)), policy, cs); err != nil {
+		if err := t.count(v, pc, k, childPath(path, v.name(k)), policy, cs, held); err != nil {
 			return err
 		}
 	}
 	cs.DirectoryCount++
+	if held {
+		cs.SnapshotDirectoryCount++
+	}
 	return nil
 }
 
@@ -284,7 +317,7 @@ type QuotaUsage struct {
 func (t *Tree) GetQuotaUsage(op Op, src string) (*QuotaUsage, error) {
 	src = javaString(src)
 	var qu *QuotaUsage
-	err := t.read(func(v view) error {
+	err := t.readThenKept(func(v view) error {
 		pc := t.checker(op, "quotaUsage")
 		r, err := t.resolvePath(v, pc, src, opReadLink)
 		if err != nil {
@@ -306,6 +339,9 @@ func (t *Tree) GetQuotaUsage(op Op, src string) (*QuotaUsage, error) {
 			qu = &QuotaUsage{FileAndDirectoryCount: used.ns, Quota: q.ns, SpaceConsumed: used.ss, SpaceQuota: q.ss,
 				TypeQuota: q.ts, TypeConsumed: used.ts}
 			return nil
+		}
+		if v.r != nil && t.orphans.Load() > 0 {
+			return errKeptView // the walk needs the writer's view
 		}
 		cs, err := t.summarize(v, nil, slot, r.path())
 		if err == nil {

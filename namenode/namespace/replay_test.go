@@ -249,6 +249,11 @@ func TestReplayingRecordsReproducesTheTree(t *testing.T) {
 			t.Fatalf("seed %d round %d: after %d records the trees differ\nlive:\n%s\nreplay:\n%s", seed, round, steps, a, b)
 		}
 		checkQuotaCaches(t, live)
+		checkQuotaCaches(t, replay)
+		checkSummaryMatchesUsage(t, live)
+		if a, b := summary(t, live, "/"), summary(t, replay, "/"); *a != *b {
+			t.Fatalf("seed %d round %d: the replayed tree counts otherwise\nlive:   %+v\nreplay: %+v", seed, round, *a, *b)
+		}
 	}
 }
 

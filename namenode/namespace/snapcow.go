@@ -379,6 +379,11 @@ func (t *Tree) dropVersionOf(w *wtx, slot uint32, id, prior int32, rm *Removed) 
 		return
 	}
 	charged, before := t.keptCharge(w, slot)
+	live := !charged && t.nodes.at(slot).isFile() && !t.snap.orphan[slot]
+	var stored int64
+	if live {
+		stored = t.storedBytes(w.view(), slot)
+	}
 	ver := h[i]
 	h = slices.Delete(h, i, i+1)
 	if len(h) == 0 {
@@ -388,6 +393,9 @@ func (t *Tree) dropVersionOf(w *wtx, slot uint32, id, prior int32, rm *Removed) 
 	}
 	keep := t.chainIDs(t.snapshotBlocks(slot), t.nodes.at(slot).b)
 	t.releaseKeptVersion(w, slot, &ver, keep, rm, charged, before)
+	if live { // blocks only this version held (a truncate cut them) go
+		t.chargeStored(w, slot, stored)
+	}
 }
 
 // checkNoSnapshots is FSDirSnapshotOp.checkSnapshot: a directory with

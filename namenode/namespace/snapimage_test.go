@@ -135,6 +135,12 @@ func TestImageOfSnapshotsLoadsBackTheSameTree(t *testing.T) {
 			}
 			checkQuotaCaches(t, tr)
 			checkQuotaCaches(t, got)
+			checkSummaryMatchesUsage(t, tr)
+			checkSummaryMatchesUsage(t, got)
+			if a, b := summary(t, tr, "/"), summary(t, got, "/"); *a != *b {
+				t.Fatalf("seed %d round %d step %d: the loaded tree counts otherwise\nsaved:  %+v\nloaded: %+v",
+					seed, round, step, *a, *b)
+			}
 			next := uint64(round*1000 + step)
 			wlLive, wlLoaded := wl.fork(seed, next), wl.fork(seed, next)
 			for range 40 {

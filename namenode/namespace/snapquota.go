@@ -238,6 +238,7 @@ func (t *Tree) chargeKept() {
 		kept = append(kept, s)
 	}
 	slices.Sort(kept)
+	t.chargeHeld()
 	homes := t.listers()
 	for _, k := range kept {
 		if h, ok := homes[k]; ok {

@@ -127,19 +127,27 @@ func (t *Tree) truncatePoint(v view, f uint32, newLength int64) (keep []uint32, 
 
 // truncateDelta is INodeFile.computeQuotaDeltaForTruncate: the storage a
 // truncate frees, less the growth of a partly cut last block, which is
-// charged at the preferred block size while it is recovered.
+// charged at the preferred block size while it is recovered. A block
+// the snapshot's copy has at the same place frees nothing: the snapshot
+// keeps it (and a partly cut one is copied, whose copy takes the
+// preferred block size more).
 func (t *Tree) truncateDelta(v view, f uint32, newLength int64) counts {
 	n := v.node(f)
 	bs := t.blockSlots(v, f)
+	sblocks := t.truncateSnapBlocks(v, f)
 	size := t.fileSize(v, f, false)
 	var d int64
 	for i := len(bs) - 1; i >= 0 && size > newLength; i-- {
-		nb := t.blocks.at(bs[i]).numBytes
+		blk := t.blocks.at(bs[i])
+		nb := blk.numBytes
+		cut := nb
 		if size-newLength < nb {
-			d += n.blockSize() - nb
-		} else {
-			d -= nb
+			cut = nb - n.blockSize()
 		}
+		if i < len(sblocks) && sblocks[i] == blk.id {
+			cut -= nb
+		}
+		d -= cut
 		size -= nb
 	}
 	return t.spaceOf(n, d, t.effectivePolicy(v, f))
@@ -168,9 +176,14 @@ func (t *Tree) truncateAt(w *wtx, f uint32, rec *Record) (Removed, *Block, error
 		return rm, nil, badRecord("truncate of %s to %d: the truncate block does not match", rec.Path, rec.NewLength)
 	}
 	n := w.node(f)
+	if len(t.shards[shardOf(f)].hist[f]) > 0 {
+		t.syncStates(f) // the blocks a snapshot keeps keep the state they have now
+	}
+	before := t.storedBytes(v, f)
+	defer t.chargeStored(w, f, before)
 	all := t.blockSlots(v, f)
 	if len(keep) < len(all) {
-		t.dropBlocksAfter(w, f, keep, all[len(keep):], &rm)
+		t.cutBlocks(w, f, keep, all[len(keep):], &rm)
 	}
 	n.mtime = rec.Timestamp
 	if onBoundary {
@@ -186,36 +199,34 @@ func (t *Tree) truncateAt(w *wtx, f uint32, rec *Record) (Removed, *Block, error
 	target := Block{ID: rec.TruncateBlock.ID, NumBytes: last.numBytes - (size - rec.NewLength),
 		GenStamp: rec.TruncateBlock.GenStamp}
 	if copied {
-		defer func() { last.id, last.genStamp, last.numBytes = target.ID, target.GenStamp, target.NumBytes }()
+		last.id, last.genStamp, last.numBytes = target.ID, target.GenStamp, target.NumBytes
 	}
 	t.shards[shardOf(f)].lease[f] = lease{rec.ClientName, rec.ClientMachine}
 	if t.shards[shardOf(f)].trunc == nil {
 		t.shards[shardOf(f)].trunc = map[uint32]Block{}
 	}
 	t.shards[shardOf(f)].trunc[f] = target
-	if last.complete {
-		last.complete = false
-		t.addUsageUp(n.parent, t.spaceDelta(w.view(), f, n.blockSize()-last.numBytes))
-	}
+	last.complete = false // charged at the preferred block size (chargeStored)
 	return rm, &target, nil
 }
 
 // dropBlocksAfter cuts a file's block list after keep and frees the
 // blocks in gone, taking their storage off the quotas.
 func (t *Tree) dropBlocksAfter(w *wtx, f uint32, keep, gone []uint32, rm *Removed) {
+	before := t.storedBytes(w.view(), f)
+	t.cutBlocks(w, f, keep, gone, rm)
+	t.chargeStored(w, f, before)
+}
+
+// cutBlocks is dropBlocksAfter without the quotas.
+func (t *Tree) cutBlocks(w *wtx, f uint32, keep, gone []uint32, rm *Removed) {
 	n := w.node(f)
-	var space int64
 	var held []int64 // blocks a snapshot still holds stay on the datanodes
 	if t.snap.busy() {
 		held = t.snapshotBlocks(f)
 	}
 	for _, b := range gone {
 		br := t.blocks.at(b)
-		if br.complete {
-			space += br.numBytes
-		} else {
-			space += n.blockSize()
-		}
 		if !slices.Contains(held, br.id) {
 			rm.Blocks = append(rm.Blocks, br.id)
 		}
@@ -227,7 +238,6 @@ func (t *Tree) dropBlocksAfter(w *wtx, f uint32, keep, gone []uint32, rm *Remove
 	} else {
 		t.blocks.at(keep[len(keep)-1]).next = 0
 	}
-	t.addUsageUp(n.parent, t.spaceDelta(w.view(), f, -space))
 }
 
 // endTruncate forgets a file's truncate recovery (it was closed or
