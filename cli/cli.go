@@ -41,7 +41,7 @@ func commands() []command {
 		{"zkfc", "run the ZK Failover Controller daemon", nil},
 		{"haadmin", "run a DFS HA admin client", nil},
 		{"dfsadmin", "run a DFS admin client", runDFSAdmin},
-		{"fsck", "run a DFS filesystem checking utility", nil},
+		{"fsck", "run a DFS filesystem checking utility", runFsck},
 		{"oev", "apply the offline edits viewer to an edits file", runOEV},
 		{"oiv", "apply the offline fsimage viewer to an fsimage", runOIV},
 		{"getconf", "get config values from configuration", runGetconf},
