@@ -2,10 +2,10 @@ package namenode
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
 	"github.com/hdfsd/hdfsd/namenode/editlog"
@@ -77,15 +77,14 @@ func (n *Namesystem) GetLinkTarget(ctx context.Context, path string) (string, er
 	return st.Symlink, nil
 }
 
-// locate is a file's block locations: without DataNodes every block has
-// no locations.
+// locate is a file's block locations.
 func (n *Namesystem) locate(fileID, length, offset, count int64) *blocks.LocatedBlocks {
-	return n.locateBlocks(n.tree.Blocks(fileID), length, offset, count, false)
+	return n.locateBlocks(n.tree.Blocks(fileID), length, offset, count, false, "")
 }
 
 // locateBlocks places bs in the file; with clamp (a snapshot's copy) the
 // blocks past length, which the live file added later, are left out.
-func (n *Namesystem) locateBlocks(bs []namespace.Block, length, offset, count int64, clamp bool) *blocks.LocatedBlocks {
+func (n *Namesystem) locateBlocks(bs []namespace.Block, length, offset, count int64, clamp bool, reader string) *blocks.LocatedBlocks {
 	lb := &blocks.LocatedBlocks{FileLength: length, LastBlockComplete: true}
 	var pos int64
 	for i, b := range bs {
@@ -104,11 +103,17 @@ func (n *Namesystem) locateBlocks(bs []namespace.Block, length, offset, count in
 		lb.LastBlockComplete = b.Complete
 		pos += b.NumBytes
 	}
-	return lb
+	if !lb.LastBlockComplete && lb.LastBlock != nil && !clamp {
+		// An open file's length leaves out its last block, whose length
+		// the client asks the DataNodes for
+		// (computeFileSizeNotIncludingLastUcBlock).
+		lb.FileLength -= lb.LastBlock.Block.NumBytes
+	}
+	return n.withLocations(lb, reader)
 }
 
 func (n *Namesystem) GetBlockLocations(ctx context.Context, src string, offset, length int64) (*blocks.LocatedBlocks, error) {
-	op, _ := n.opFor(ctx)
+	op, caller := n.opFor(ctx)
 	if offset < 0 {
 		return nil, &hadooprpc.RemoteError{Class: "org.apache.hadoop.HadoopIllegalArgumentException", Message: "Negative offset is not supported. File: " + src}
 	}
@@ -129,10 +134,10 @@ func (n *Namesystem) GetBlockLocations(ctx context.Context, src string, offset, 
 		if err != nil {
 			return nil, err
 		}
-		return n.locateBlocks(bs, st.Length, offset, length, true), nil
+		return n.locateBlocks(bs, st.Length, offset, length, true, clientMachine(caller)), nil
 	}
 	n.touchAccessTime(ctx, src, st)
-	return n.locate(st.FileID, st.Length, offset, length), nil
+	return n.locateBlocks(n.tree.Blocks(st.FileID), st.Length, offset, length, false, clientMachine(caller)), nil
 }
 
 // touchAccessTime updates a file's access time on read when it is older
@@ -246,6 +251,9 @@ func (n *Namesystem) SetReplication(ctx context.Context, src string, replication
 		if err != nil {
 			return ch, nil, nil, err
 		}
+		if ch.OK {
+			n.setBlocksReplication(ch)
+		}
 		return ch, nil, ch.OK, nil
 	})
 	ok, _ := v.(bool)
@@ -310,56 +318,11 @@ func clientMachine(c hadooprpc.Caller) string {
 	return strings.Trim(s, "[]")
 }
 
-func (n *Namesystem) AddBlock(ctx context.Context, req clientrpc.AddBlockRequest) (*blocks.Located, error) {
-	if n.safe.On() {
-		return nil, n.errSafeMode("Cannot add block to " + req.Src)
-	}
-	op, _ := n.opFor(ctx)
-	// The lease checks come first; then, with no DataNode to place the
-	// block on, Hadoop's placement fails.
-	st, err := n.existing(op, req.Src, true)
-	if err != nil {
-		return nil, err
-	}
-	if h, ok := n.leases.Holder(st.FileID); !ok {
-		return nil, &namespace.Error{Kind: namespace.ErrLeaseExpired, Msg: "File is not open for writing: " + req.Src}
-	} else if h != req.ClientName {
-		return nil, &namespace.Error{Kind: namespace.ErrLeaseExpired, Msg: "Client (=" + req.ClientName + ") is not the lease owner (=" + h + ": " + req.Src}
-	}
-	return nil, &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: fmt.Sprintf(
-		"File %s could only be written to 0 of the %d minReplication nodes. There are 0 datanode(s) running and 0 node(s) are excluded in this operation.",
-		req.Src, n.cfg.Namespace.MinReplication)}
-}
-
 func prevBlock(b *blocks.Extended) *namespace.Block {
 	if b == nil {
 		return nil
 	}
 	return &namespace.Block{ID: b.ID, GenStamp: b.GenStamp, NumBytes: b.NumBytes}
-}
-
-func (n *Namesystem) AbandonBlock(ctx context.Context, b blocks.Extended, fileID int64, src, holder string) error {
-	return &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: "Cannot abandon block " + fmt.Sprint(b.ID) + ": no such block in " + src}
-}
-
-func (n *Namesystem) GetAdditionalDatanode(ctx context.Context, req clientrpc.AdditionalDatanodeRequest) (*blocks.Located, error) {
-	return nil, &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: fmt.Sprintf(
-		"Failed to find datanode, suggest to check cluster health. excludedNodes=%v", req.Excludes)}
-}
-
-func (n *Namesystem) Complete(ctx context.Context, src, clientName string, last *blocks.Extended, fileID int64) (bool, error) {
-	v, err := n.mutate(ctx, mutation{what: "Cannot complete file " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
-		ch, err := n.tree.CompleteFile(op, src, fileID, clientName, prevBlock(last))
-		if err != nil {
-			return ch, nil, false, err
-		}
-		if id := fileIDOf(ch, fileID); id != 0 {
-			n.leases.Remove(id)
-		}
-		return ch, nil, true, nil
-	})
-	ok, _ := v.(bool)
-	return ok, err
 }
 
 // fileIDOf finds the closed file's id in a complete's change.
@@ -375,26 +338,6 @@ func fileIDOf(ch *namespace.Change, fileID int64) int64 {
 	return 0
 }
 
-func (n *Namesystem) UpdateBlockForPipeline(ctx context.Context, b blocks.Extended, clientName string) (*blocks.Located, error) {
-	return nil, &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: fmt.Sprintf("Block %d does not exist.", b.ID)}
-}
-
-func (n *Namesystem) UpdatePipeline(ctx context.Context, clientName string, oldBlock, newBlock blocks.Extended, newNodes []blocks.DatanodeID, storageIDs []string) error {
-	return &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: fmt.Sprintf("Block %d does not exist.", oldBlock.ID)}
-}
-
-func (n *Namesystem) Fsync(ctx context.Context, src string, fileID int64, clientName string, lastBlockLength int64) error {
-	op, _ := n.opFor(ctx)
-	st, err := n.existing(op, src, true)
-	if err != nil {
-		return err
-	}
-	if h, ok := n.leases.Holder(st.FileID); !ok || h != clientName {
-		return &namespace.Error{Kind: namespace.ErrLeaseExpired, Msg: "Client (=" + clientName + ") is not the lease owner: " + src}
-	}
-	return nil
-}
-
 func (n *Namesystem) RenewLease(ctx context.Context, clientName string, namespaces []string) error {
 	if n.safe.On() {
 		return n.errSafeMode("Cannot renew lease for " + clientName)
@@ -403,58 +346,18 @@ func (n *Namesystem) RenewLease(ctx context.Context, clientName string, namespac
 	return nil
 }
 
-func (n *Namesystem) RecoverLease(ctx context.Context, src, clientName string) (bool, error) {
-	op, _ := n.opFor(ctx)
-	if n.safe.On() {
-		return false, n.errSafeMode("Cannot recover the lease of " + src)
-	}
-	st, err := n.tree.GetFileInfo(op, src, true)
-	if err != nil {
-		return false, err
-	}
-	if st == nil {
-		return false, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "File not found " + src}
-	}
-	if st.Type != namespace.TypeFile {
-		return false, &namespace.Error{Kind: namespace.ErrFileNotFound, Msg: "Path is not a file: " + src}
-	}
-	holder, open := n.leases.Holder(st.FileID)
-	if !open {
-		return true, nil
-	}
-	return n.releaseLease(ctx, src, st.FileID, holder)
+// ReportBadBlocks is a client's report of corrupt replicas it read.
+func (n *Namesystem) ReportBadBlocks(ctx context.Context, bad []blocks.Located) error {
+	return n.reportBadBlocks(bad)
 }
-
-// releaseLease closes a file whose writer is gone, when every block is
-// complete; a file whose last block is still being written needs block
-// recovery, which comes with the DataNodes.
-func (n *Namesystem) releaseLease(ctx context.Context, src string, fileID int64, holder string) (bool, error) {
-	bs := n.tree.Blocks(fileID)
-	for _, b := range bs {
-		if !b.Complete {
-			return false, &hadooprpc.RemoteError{Class: "org.apache.hadoop.hdfs.protocol.RecoveryInProgressException",
-				Message: "Failed to RECOVER_LEASE " + src + " for " + holder + ": block recovery needs DataNodes"}
-		}
-	}
-	_, err := n.mutate(ctx, mutation{what: "Cannot recover the lease of " + src}, func(op namespace.Op, _ *IDs) (*namespace.Change, []*editlog.Op, any, error) {
-		ch, err := n.tree.CompleteFile(namespace.Op{User: n.cfg.User, Now: op.Now}, src, fileID, holder, nil)
-		if err == nil {
-			n.leases.Remove(fileID)
-		}
-		return ch, nil, nil, err
-	})
-	return err == nil, err
-}
-
-func (n *Namesystem) ReportBadBlocks(ctx context.Context, bad []blocks.Located) error { return nil }
 
 // unsupported is the error for what this NameNode cannot do yet.
 func unsupported(what string) error {
 	return &hadooprpc.RemoteError{Class: "java.lang.UnsupportedOperationException", Message: what + " is not supported by this version of hdfsd"}
 }
 
-// Append reopens a closed file for holder (the namespace part; writing
-// the bytes needs DataNodes).
+// Append reopens a closed file for holder, with its partial last block's
+// locations when the client is to write into it.
 func (n *Namesystem) Append(ctx context.Context, src, clientName string, flags clientrpc.CreateFlag) (*blocks.Located, *namespace.FileStatus, error) {
 	_, caller := n.opFor(ctx)
 	type result struct {
@@ -469,8 +372,17 @@ func (n *Namesystem) Append(ctx context.Context, src, clientName string, flags c
 		n.leases.Add(clientName, ch.Status.FileID, n.now())
 		r := result{st: ch.Status}
 		if b := ch.LastBlock; b != nil {
+			// The partial last block is written again: it goes back under
+			// construction on the nodes that hold it (convertLastBlockToUC).
 			r.last = &blocks.Located{Block: blocks.Extended{PoolID: n.blockPoolID, ID: b.ID, GenStamp: b.GenStamp, NumBytes: b.NumBytes},
 				Offset: ch.Status.Length - b.NumBytes}
+			var targets []blockmgmt.Target
+			var rerr error
+			n.bs.with(func(m *blockmgmt.Manager) { targets, rerr = m.ReopenForAppend(b.ID, n.now()) })
+			if rerr != nil {
+				n.log.Warn("reopening the last block for append", "block", b.ID, "err", rerr)
+			}
+			r.last = n.targetsLocated(r.last.Block, r.last.Offset, targets)
 		}
 		return ch, nil, r, nil
 	})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
 	"github.com/hdfsd/hdfsd/namenode/editlog"
@@ -27,12 +28,43 @@ func (n *Namesystem) checkSuper(ctx context.Context, operation string) error {
 
 func (n *Namesystem) CheckRead(ctx context.Context) error { return nil }
 
+// GetStats is getFsStats: the live DataNodes' space (FSNamesystem.getStats
+// through the heartbeat manager's totals) and the block manager's counts.
 func (n *Namesystem) GetStats(ctx context.Context) (clientrpc.FsStats, error) {
-	return clientrpc.FsStats{}, nil
+	var st clientrpc.FsStats
+	r := n.blockStats()
+	n.bs.with(func(m *blockmgmt.Manager) {
+		for _, d := range m.Report(blocks.ReportLive) {
+			st.Capacity += d.Capacity
+			st.Used += d.DFSUsed
+			st.Remaining += d.Remaining
+		}
+	})
+	st.UnderReplicated, st.CorruptBlocks, st.MissingBlocks = r.LowRedundancy, r.Corrupt, r.Missing
+	st.PendingDeletes = r.PendingDeletion
+	return st, nil
+}
+
+// blockStats are the block manager's queue counts.
+func (n *Namesystem) blockStats() clientrpc.ReplicatedBlockStats {
+	var r clientrpc.ReplicatedBlockStats
+	n.bs.with(func(m *blockmgmt.Manager) {
+		q := m.QueueSizes()
+		for i, c := range q {
+			if i == blockmgmt.QueueCorrupt {
+				r.Missing, r.Corrupt = int64(c), int64(c)
+				continue
+			}
+			r.LowRedundancy += int64(c)
+		}
+		r.HighestPriorityLowRedundancy = int64(q[blockmgmt.QueueHighest])
+		r.PendingDeletion = int64(m.PendingInvalidations())
+	})
+	return r
 }
 
 func (n *Namesystem) GetReplicatedBlockStats(ctx context.Context) (clientrpc.ReplicatedBlockStats, error) {
-	return clientrpc.ReplicatedBlockStats{}, nil
+	return n.blockStats(), nil
 }
 
 func (n *Namesystem) GetECBlockGroupStats(ctx context.Context) (clientrpc.ECBlockGroupStats, error) {
@@ -40,7 +72,12 @@ func (n *Namesystem) GetECBlockGroupStats(ctx context.Context) (clientrpc.ECBloc
 }
 
 func (n *Namesystem) GetDatanodeReport(ctx context.Context, kind blocks.ReportType) ([]blocks.DatanodeInfo, error) {
-	return nil, n.checkSuper(ctx, "datanodeReport")
+	if err := n.checkSuper(ctx, "datanodeReport"); err != nil {
+		return nil, err
+	}
+	var out []blocks.DatanodeInfo
+	n.bs.with(func(m *blockmgmt.Manager) { out = m.Report(kind) })
+	return out, nil
 }
 
 func (n *Namesystem) SetSafeMode(ctx context.Context, action clientrpc.SafeModeAction, checked bool) (bool, error) {
@@ -98,8 +135,16 @@ func (n *Namesystem) RestoreFailedStorage(ctx context.Context, arg string) (bool
 	return false, nil
 }
 
+// RefreshNodes rereads dfs.hosts and dfs.hosts.exclude: excluded nodes
+// start decommissioning, nodes no longer included are refused.
 func (n *Namesystem) RefreshNodes(ctx context.Context) error {
-	return n.checkSuper(ctx, "refreshNodes")
+	if err := n.checkSuper(ctx, "refreshNodes"); err != nil {
+		return err
+	}
+	if err := n.bs.loadHosts(n.now()); err != nil {
+		return &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: err.Error()}
+	}
+	return nil
 }
 
 func (n *Namesystem) FinalizeUpgrade(ctx context.Context) error {
@@ -131,7 +176,11 @@ func (n *Namesystem) MetaSave(ctx context.Context, filename string) error {
 }
 
 func (n *Namesystem) SetBalancerBandwidth(ctx context.Context, bandwidth int64) error {
-	return n.checkSuper(ctx, "setBalancerBandwidth")
+	if err := n.checkSuper(ctx, "setBalancerBandwidth"); err != nil {
+		return err
+	}
+	n.bs.with(func(m *blockmgmt.Manager) { m.SetBalancerBandwidth(bandwidth) })
+	return nil
 }
 
 func (n *Namesystem) GetCurrentEditLogTxid(ctx context.Context) (int64, error) {

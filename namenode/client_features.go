@@ -112,7 +112,11 @@ func (n *Namesystem) GetStoragePolicy(ctx context.Context, src string) (*clientr
 
 func (n *Namesystem) Concat(ctx context.Context, target string, srcs []string) error {
 	return n.simple(ctx, mutation{what: "Cannot concat " + target, atMostOnce: true}, func(op namespace.Op) (*namespace.Change, error) {
-		return n.tree.Concat(op, target, srcs)
+		ch, err := n.tree.Concat(op, target, srcs)
+		if err == nil {
+			n.concatBlocks(ch)
+		}
+		return ch, err
 	})
 }
 

@@ -49,6 +49,8 @@ type Config struct {
 
 	SafemodeThreshold float64 // dfs.namenode.safemode.threshold-pct
 
+	Blocks BlockConfig // block management, DataNodes, hosts files
+
 	GroupsCache, GroupsNegCache time.Duration // hadoop.security.groups.cache.secs, .negative-cache.secs
 
 	User string // the user the NameNode runs as: its superuser
@@ -152,6 +154,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 		cfg.ImageCodec = "org.apache.hadoop.io.compress.DefaultCodec"
 	}
 	cfg.SafemodeThreshold = h.SafemodeThresholdPct
+	cfg.Blocks = blockConfigFrom(c, h, &errs)
 	cfg.GroupsCache = get("hadoop.security.groups.cache.secs", 300*time.Second, time.Second)
 	cfg.GroupsNegCache = get("hadoop.security.groups.negative-cache.secs", 30*time.Second, time.Second)
 

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
 	"github.com/hdfsd/hdfsd/namenode/editlog"
 	"github.com/hdfsd/hdfsd/namenode/journal"
@@ -36,7 +37,8 @@ func (l *memLog) Sync(context.Context, int64) error { return nil }
 // that drive ClientProtocol handlers without disks or sockets.
 func newMemNamesystem(t testing.TB) (*Namesystem, *memLog) {
 	cfg := Config{User: "hdfs", Namespace: namespace.DefaultConfig("hdfs"), LeaseSoft: time.Minute,
-		LeaseHard: 20 * time.Minute, AccessTimePrecision: time.Hour, SafemodeThreshold: 0.999}
+		LeaseHard: 20 * time.Minute, AccessTimePrecision: time.Hour, SafemodeThreshold: 0.999,
+		Blocks: BlockConfig{Manager: blockmgmt.DefaultConfig()}}
 	tree, err := namespace.New(cfg.Namespace)
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +51,11 @@ func newMemNamesystem(t testing.TB) (*Namesystem, *memLog) {
 		toOps: func(recs []namespace.Record, clientID []byte, callID int32) ([]*editlog.Op, error) {
 			return journal.ToOps(recs, journal.RPCID{ClientID: clientID, CallID: callID})
 		}}
+	bs, err := newBlockSide(cfg.Blocks, "BP-1-127.0.0.1-1", nil, quietLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.bs, n.blockPoolID = bs, "BP-1-127.0.0.1-1"
 	return n, l
 }
 

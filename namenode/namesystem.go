@@ -13,6 +13,7 @@ import (
 	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
 	"github.com/hdfsd/hdfsd/namenode/nnimage"
+	"github.com/hdfsd/hdfsd/namenode/storage"
 )
 
 // EditLog is what the namesystem needs of its edit log: Append assigns
@@ -40,6 +41,8 @@ type Namesystem struct {
 	safe        *SafeMode
 	host        string
 	blockPoolID string
+	version     storage.Version // the storage's identity, for DataNodes
+	bs          *blockSide      // block manager and DataNode state
 
 	mu   sync.Mutex // orders mutations and their edits
 	elog EditLog
@@ -165,10 +168,15 @@ func (n *Namesystem) apply(m mutation, op namespace.Op, caller hadooprpc.Caller,
 	return payload, txid, err
 }
 
-// afterChange updates the lease table for what a change removed.
+// afterChange updates the lease table and the blocks map for what a
+// change removed: the blocks of deleted files leave the map and their
+// replicas are scheduled for deletion.
 func (n *Namesystem) afterChange(ch *namespace.Change) {
 	for _, id := range ch.Removed.LeaseIDs {
 		n.leases.Remove(id)
+	}
+	if n.bs != nil {
+		n.bs.removeBlocks(ch.Removed.Blocks)
 	}
 }
 

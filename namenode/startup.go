@@ -12,6 +12,7 @@ import (
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
+	"github.com/hdfsd/hdfsd/namenode/dnrpc"
 	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
 	"github.com/hdfsd/hdfsd/namenode/storage"
@@ -151,7 +152,11 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	for _, f := range ns.tree.OpenFiles() {
 		ns.leases.Add(f.ClientName, f.ID, now())
 	}
-	ns.safe = NewSafeMode(cfg.SafemodeThreshold, int64(ns.tree.Stats().Blocks))
+	ns.version = st.Version
+	if err := ns.startBlockSide(c, now()); err != nil {
+		jn.Abort()
+		return nil, err
+	}
 	ckptTxID := img.txid
 	if opts.Upgrade {
 		ckptTxID = last // the upgrade saved the namespace there
@@ -172,6 +177,8 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	}
 	go func() { defer d.bg.Done(); ns.ckpt.run(bgctx) }()
 	go func() { defer d.bg.Done(); ns.leaseMonitor(bgctx) }()
+	d.bg.Add(1)
+	go func() { defer d.bg.Done(); ns.blockMonitor(bgctx) }()
 	ok = true
 	log.Info("NameNode RPC up", "rpc", d.rpcAddr, "service", d.ServiceRPCAddr(), "http", d.HTTPAddr(), "startup", time.Since(began),
 		"safemode", ns.safe.On())
@@ -193,6 +200,7 @@ func (d *Daemon) listen() error {
 		delete(p.Methods, m)
 	}
 	d.rpc.Register(p)
+	d.rpc.Register(dnrpc.Protocol(dnServer{d.ns}))
 	if d.rpcLn, err = listen(d.cfg.RPCAddr); err != nil {
 		return err
 	}

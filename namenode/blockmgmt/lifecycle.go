@@ -264,3 +264,14 @@ func (m *Manager) FileOf(id int64) (int64, bool) {
 	}
 	return m.blocks.recs[s].fileID, true
 }
+
+// SetFile moves a block to another file (concat hands the sources'
+// blocks to the target), with that file's replication.
+func (m *Manager) SetFile(id, fileID int64, replication int, now time.Time) error {
+	s, ok := m.blocks.lookup(id)
+	if !ok {
+		return fmt.Errorf("%w: blk_%d", ErrUnknownBlock, id)
+	}
+	m.blocks.recs[s].fileID = fileID
+	return m.SetReplication(id, replication, now)
+}

@@ -58,7 +58,7 @@ func (s *scripted) BlockReceivedAndDeleted(_ context.Context, _ *Registration, _
 }
 
 func (s *scripted) ErrorReport(context.Context, *Registration, ErrorCode, string) error { return nil }
-func (s *scripted) ReportBadBlocks(context.Context, []blocks.Located) error               { return nil }
+func (s *scripted) ReportBadBlocks(context.Context, []blocks.Located) error             { return nil }
 func (s *scripted) CommitBlockSynchronization(_ context.Context, c *CommitSync) error {
 	s.got = c
 	return nil

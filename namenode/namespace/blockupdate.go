@@ -67,3 +67,97 @@ func (t *Tree) applyReassignLease(w *wtx, rec *Record) error {
 	t.shards[shardOf(f)].lease[f] = lease{client: rec.ClientName, machine: l.machine}
 	return nil
 }
+
+// UpdateBlocks rewrites the block list of a file open for writing, as the
+// live operations that log OP_UPDATE_BLOCKS do: fsync (the last block's
+// length so far), abandonBlock (the last block dropped), updatePipeline
+// (the last block's new generation stamp and length) and a block
+// recovery that leaves the file open. edit gets the current list and
+// returns the new one, which must follow applyUpdateBlocks' rules. holder
+// "" skips the lease holder check (the NameNode's own recoveries).
+func (t *Tree) UpdateBlocks(op Op, src string, fileID int64, holder string, edit func(cur []Block) ([]Block, error)) (*Change, error) {
+	src, holder = javaString(src), javaString(holder)
+	ch := &Change{}
+	err := t.write(func(w *wtx) error {
+		v := w.view()
+		r, err := t.openFile(v, op, "updateBlocks", src, fileID, holder)
+		if err != nil {
+			return err
+		}
+		f := r.last()
+		var cur []Block
+		for _, b := range t.blockSlots(v, f) {
+			br := t.blocks.at(b)
+			cur = append(cur, Block{ID: br.id, NumBytes: br.numBytes, GenStamp: br.genStamp, Complete: br.complete})
+		}
+		nb, err := edit(cur)
+		if err != nil {
+			return err
+		}
+		rec := Record{Kind: KindUpdateBlocks, Path: r.path(), InodeID: v.node(f).id, Blocks: nb}
+		rm, err := t.applyUpdateBlocks(w, &rec)
+		if err != nil {
+			return err
+		}
+		ch.Records, ch.Removed, ch.OK = []Record{rec}, rm, true
+		return nil
+	})
+	return ch, err
+}
+
+// OpenFileInfo is what the block side needs of a file open for writing.
+type OpenFileInfo struct {
+	ID          int64
+	Path        string
+	Holder      string
+	Replication int16
+	BlockSize   int64
+	Policy      uint8 // the effective storage policy id
+	Blocks      []Block
+}
+
+// OpenFile describes the file open for writing at src (or with inode id
+// fileID when not 0), checking that holder ("" for any) holds its lease,
+// as FSNamesystem.checkLease does before a block operation.
+func (t *Tree) OpenFile(op Op, src string, fileID int64, holder string) (*OpenFileInfo, error) {
+	src, holder = javaString(src), javaString(holder)
+	var out *OpenFileInfo
+	err := t.read(func(v view) error {
+		r, err := t.openFile(v, op, "getAdditionalBlock", src, fileID, holder)
+		if err != nil {
+			return err
+		}
+		f := r.last()
+		n := v.node(f)
+		l, _ := v.lease(f)
+		info := &OpenFileInfo{ID: n.id, Path: r.path(), Holder: l.client, Replication: n.replication(),
+			BlockSize: n.blockSize(), Policy: t.effectivePolicy(v, f)}
+		for _, b := range t.blockSlots(v, f) {
+			br := t.blocks.at(b)
+			info.Blocks = append(info.Blocks, Block{ID: br.id, NumBytes: br.numBytes, GenStamp: br.genStamp, Complete: br.complete})
+		}
+		out = info
+		return nil
+	})
+	return out, err
+}
+
+// ReassignLease hands an open file's lease to newHolder (lease recovery
+// gives it to the NameNode), logging OP_REASSIGN_LEASE.
+func (t *Tree) ReassignLease(op Op, fileID int64, oldHolder, newHolder string) (*Change, error) {
+	ch := &Change{}
+	err := t.write(func(w *wtx) error {
+		v := w.view()
+		slot := v.slotOf(fileID)
+		if slot == nilSlot || !v.node(slot).isFile() {
+			return fail(ErrFileNotFound, "File does not exist: inode %d", fileID)
+		}
+		rec := Record{Kind: KindReassignLease, Path: v.fullPath(slot), InodeID: fileID, OldHolder: oldHolder, ClientName: newHolder}
+		if err := t.applyReassignLease(w, &rec); err != nil {
+			return err
+		}
+		ch.Records, ch.OK = []Record{rec}, true
+		return nil
+	})
+	return ch, err
+}

@@ -381,3 +381,17 @@ func logger(l *slog.Logger) *slog.Logger {
 	}
 	return l
 }
+
+// ReadHostsFile returns the entries of a dfs.hosts-style file as written
+// (host names or addresses, with an optional ":port"); "" reads as empty.
+func ReadHostsFile(file string) ([]string, error) {
+	if file == "" {
+		return nil, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("topology: reading hosts file: %w", err)
+	}
+	defer f.Close()
+	return hostEntries(f)
+}
