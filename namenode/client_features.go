@@ -3,6 +3,7 @@ package namenode
 import (
 	"context"
 
+	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
 	"github.com/hdfsd/hdfsd/namenode/editlog"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
@@ -120,44 +121,34 @@ func (n *Namesystem) Concat(ctx context.Context, target string, srcs []string) e
 	})
 }
 
-// Truncate cuts a file. On a block boundary it is done at once; inside a
-// block it needs block recovery on the DataNodes, which comes with them:
-// until then such a truncate is refused before anything changes.
+// Truncate cuts a file (FSNamesystem.truncate). On a block boundary it is
+// done at once (true). Inside a block the file stays open for
+// clientName while the DataNodes cut the last block's replicas by block
+// recovery (false); commitBlockSynchronization closes it.
 func (n *Namesystem) Truncate(ctx context.Context, src string, newLength int64, clientName string) (bool, error) {
 	_, caller := n.opFor(ctx)
 	v, err := n.mutate(ctx, mutation{what: "Cannot truncate for " + src, atMostOnce: true}, func(op namespace.Op, ids *IDs) (*namespace.Change, []*editlog.Op, any, error) {
-		if !n.truncatesAtBoundary(op, src, newLength) {
-			return nil, nil, nil, unsupported("truncate inside a block (block recovery)")
-		}
+		var pre []*editlog.Op
 		ch, err := n.tree.Truncate(op, src, newLength, clientName, clientMachine(caller), func() int64 {
-			ids.GenStampV2++
-			return ids.GenStampV2
+			gs, logged := nextGenStamp(ids)
+			pre = append(pre, logged)
+			return gs
 		})
 		if err != nil {
 			return ch, nil, nil, err
 		}
-		return ch, nil, ch.OK, nil
+		if b := ch.LastBlock; b != nil && len(ch.Records) > 0 {
+			if st, err := n.tree.GetFileInfo(namespace.Op{User: n.cfg.User}, src, true); err == nil && st != nil {
+				n.leases.Add(clientName, st.FileID, n.now())
+			}
+			var rerr error
+			n.bs.with(func(m *blockmgmt.Manager) { _, rerr = m.InitTruncateRecovery(b.ID, b.GenStamp, b.NumBytes, n.now()) })
+			if rerr != nil {
+				n.log.Warn("truncate: the last block cannot be recovered now", "src", src, "block", b.ID, "err", rerr)
+			}
+		}
+		return ch, pre, ch.OK, nil
 	})
 	ok, _ := v.(bool)
 	return ok, err
-}
-
-// truncatesAtBoundary reports whether newLength ends a block of src (or
-// the file is no longer than that), so no block recovery is needed.
-func (n *Namesystem) truncatesAtBoundary(op namespace.Op, src string, newLength int64) bool {
-	st, err := n.tree.GetFileInfo(op, src, true)
-	if err != nil || st == nil || st.Type != namespace.TypeFile {
-		return true // the namespace reports the error
-	}
-	if newLength >= st.Length {
-		return true
-	}
-	var pos int64
-	for _, b := range n.tree.Blocks(st.FileID) {
-		if pos == newLength {
-			return true
-		}
-		pos += b.NumBytes
-	}
-	return pos == newLength
 }

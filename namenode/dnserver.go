@@ -131,7 +131,11 @@ func (d dnServer) command(c blockmgmt.Command) dnrpc.Command {
 			// Hadoop sends the recovering block with offset -1 and its
 			// replicas' locations (RecoveringBlock over a LocatedBlock).
 			lb := blocks.Located{Block: r.Block, Offset: -1, Locs: r.Locs}
-			out.Recover = append(out.Recover, dnrpc.RecoveringBlock{Block: lb, NewGenStamp: r.NewGenStamp})
+			rb := dnrpc.RecoveringBlock{Block: lb, NewGenStamp: r.NewGenStamp}
+			if r.TruncateTo >= 0 {
+				rb.Truncate = &dnrpc.Block{ID: r.Block.ID, GenStamp: r.NewGenStamp, NumBytes: r.TruncateTo}
+			}
+			out.Recover = append(out.Recover, rb)
 		}
 		return out
 	}

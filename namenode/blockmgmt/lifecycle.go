@@ -14,7 +14,8 @@ import (
 type ucInfo struct {
 	replicas   []ucReplica // expected locations (BlockUnderConstructionFeature)
 	recoveryID int64
-	primary    int // node index of the recovery primary, -1 when none
+	primary    int   // node index of the recovery primary, -1 when none
+	truncateTo int64 // a truncate's new length + 1; 0 when not truncating
 }
 
 type ucReplica struct {

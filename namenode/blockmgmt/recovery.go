@@ -89,7 +89,11 @@ func (m *Manager) recoveryCommand(n *node, t int64) (Command, bool) {
 		if len(fresh) > 1 {
 			locs = fresh
 		}
-		c.Recover = append(c.Recover, Recovering{Block: m.ext(s), Locs: locs, NewGenStamp: u.recoveryID})
+		rec := Recovering{Block: m.ext(s), Locs: locs, NewGenStamp: u.recoveryID, TruncateTo: -1}
+		if u.truncateTo > 0 {
+			rec.TruncateTo = u.truncateTo - 1
+		}
+		c.Recover = append(c.Recover, rec)
 	}
 	n.recover = nil
 	return c, len(c.Recover) > 0
@@ -148,4 +152,27 @@ func (m *Manager) CommitBlockSynchronization(req SyncRequest, now time.Time) (Bl
 	}
 	m.setState(s, Committed)
 	return m.tryComplete(s, ms(now)), nil
+}
+
+// InitTruncateRecovery starts the recovery a truncate inside a block
+// needs: the complete last block goes back under construction on the
+// nodes that hold it, and its replicas are recovered to newLength with
+// the new generation stamp recoveryID (the RecoveringBlock carries the
+// truncate block).
+func (m *Manager) InitTruncateRecovery(id, recoveryID, newLength int64, now time.Time) (blocks.DatanodeInfo, error) {
+	s, ok := m.blocks.lookup(id)
+	if !ok {
+		return blocks.DatanodeInfo{}, fmt.Errorf("%w: blk_%d", ErrUnknownBlock, id)
+	}
+	if m.uc[s] == nil {
+		if _, err := m.ReopenForAppend(id, now); err != nil {
+			return blocks.DatanodeInfo{}, err
+		}
+	}
+	primary, err := m.InitRecovery(id, recoveryID, now)
+	if err != nil {
+		return primary, err
+	}
+	m.uc[s].truncateTo = newLength + 1
+	return primary, nil
 }

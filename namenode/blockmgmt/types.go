@@ -86,6 +86,7 @@ type Recovering struct {
 	Block       blocks.Extended
 	Locs        []blocks.DatanodeInfo
 	NewGenStamp int64
+	TruncateTo  int64 // a truncate's new block length; -1 when not a truncate
 }
 
 // Command is a DatanodeCommand answered to a heartbeat.
