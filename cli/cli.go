@@ -36,7 +36,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"namenode", "run the DFS namenode", runNameNode},
-		{"datanode", "run a DFS datanode", nil},
+		{"datanode", "run a DFS datanode", runDatanode},
 		{"journalnode", "run the DFS journalnode", nil},
 		{"zkfc", "run the ZK Failover Controller daemon", nil},
 		{"haadmin", "run a DFS HA admin client", nil},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/hdfsd/hdfsd/conf"
@@ -44,6 +45,15 @@ type Config struct {
 	SocketWriteTimeout  time.Duration // dfs.datanode.socket.write.timeout (480 s)
 	BalanceBandwidth    int64         // dfs.datanode.balance.bandwidthPerSec (100 MiB/s)
 	UseHostnameForPeers bool          // dfs.datanode.use.datanode.hostname
+	KeepaliveTimeout    time.Duration // dfs.datanode.socket.reuse.keepalive (4 s)
+	MaxMovers           int           // dfs.datanode.balance.max.concurrent.moves (100)
+
+	DataDirPerm          os.FileMode // dfs.datanode.data.dir.perm (700)
+	LocalPathAccessUsers []string    // dfs.block.local-path-access.user
+	// ConfigVersion is what getDatanodeInfo reports: "core-<v>,hdfs-<v>"
+	// from hadoop.common.configuration.version and
+	// hadoop.hdfs.configuration.version.
+	ConfigVersion string
 }
 
 // ConfigFrom reads the DataNode's settings.
@@ -108,6 +118,17 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.SocketWriteTimeout = dur("dfs.datanode.socket.write.timeout", 8*time.Minute, time.Millisecond)
 	cfg.BalanceBandwidth = size("dfs.datanode.balance.bandwidthPerSec", 100<<20)
 	cfg.UseHostnameForPeers = c.GetBool("dfs.datanode.use.datanode.hostname", false)
+	cfg.KeepaliveTimeout = dur("dfs.datanode.socket.reuse.keepalive", 4*time.Second, time.Millisecond)
+	cfg.MaxMovers = int(i64("dfs.datanode.balance.max.concurrent.moves", 100))
+	perm, err := strconv.ParseUint(str("dfs.datanode.data.dir.perm", "700"), 8, 32)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("datanode: dfs.datanode.data.dir.perm: %w", err))
+		perm = 0o700
+	}
+	cfg.DataDirPerm = os.FileMode(perm) & os.ModePerm
+	cfg.LocalPathAccessUsers = c.GetStrings("dfs.block.local-path-access.user")
+	cfg.ConfigVersion = "core-" + str("hadoop.common.configuration.version", "UNSPECIFIED") +
+		",hdfs-" + str("hadoop.hdfs.configuration.version", "UNSPECIFIED")
 
 	nns, err := conf.NameNodeServiceRPCAddresses(c)
 	if err != nil {

@@ -1,0 +1,295 @@
+package datanode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"log/slog"
+
+	"github.com/hdfsd/hdfsd/conf"
+	"github.com/hdfsd/hdfsd/datanode/bpservice"
+	"github.com/hdfsd/hdfsd/datanode/dnipc"
+	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datatransfer"
+	"github.com/hdfsd/hdfsd/hadooprpc"
+)
+
+// Start opens and locks the data dirs, listens on the data-transfer, IPC
+// and HTTP addresses and prepares one block-pool service per nameservice;
+// Run starts them. It logs "DataNode up" with the three bound addresses.
+func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon, error) {
+	if len(cfg.NameNodes) == 0 {
+		return nil, errors.New("datanode: no NameNode address is configured (fs.defaultFS, dfs.namenode.rpc-address or dfs.namenode.servicerpc-address)")
+	}
+	d := &Daemon{conf: c, cfg: cfg, log: opts.Logger, now: opts.Now, sleep: opts.Sleep, reload: opts.Reload,
+		rpc: opts.Caller, stopReq: make(chan struct{}), fatal: make(chan error, 1)}
+	if c == nil {
+		c = conf.New()
+	}
+	d.conf = c
+	if d.log == nil {
+		d.log = slog.Default()
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.sleep == nil {
+		d.sleep = sleepCtx
+	}
+	d.started = d.now()
+	locs, err := parseDataDirs(cfg.DataDirs)
+	if err != nil {
+		return nil, err
+	}
+	if opts.FS == nil {
+		if err := makeDataDirs(locs, cfg.DataDirPerm); err != nil {
+			return nil, err
+		}
+	}
+	log := d.log
+	ds, err := fsdataset.Open(fsdataset.Config{Locations: locs, Reserved: cfg.DUReserved,
+		FailedVolumesTolerated: cfg.FailedVolumesTolerated, FS: opts.FS, Now: d.now,
+		Logf: func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) }})
+	if err != nil {
+		return nil, fmt.Errorf("datanode: opening the data dirs: %w", err)
+	}
+	d.ds = ds
+	ok := false
+	defer func() {
+		if !ok {
+			d.abortStart()
+		}
+	}()
+	if d.rpc == nil {
+		d.client = hadooprpc.NewClient(hadooprpc.ClientConfig{
+			ConnectTimeout: cfg.IPC.ConnectTimeout, ConnectRetries: -1,
+			MaxDataLength: cfg.IPC.MaxResponseLength, Logger: d.log})
+		d.rpc = d.client
+	}
+	if err := d.listen(); err != nil {
+		return nil, err
+	}
+	d.id = d.identity()
+	d.transfers = make(chan struct{}, max(cfg.MaxTransferThreads, 1))
+	d.bandwidth.Store(cfg.BalanceBandwidth)
+	if err := d.makePools(opts.Rand); err != nil {
+		return nil, err
+	}
+	sum, err := checksumOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.data = newDataServer(DataServerConfig{
+		SocketTimeout: cfg.SocketTimeout, WriteTimeout: cfg.SocketWriteTimeout,
+		MaxTransferThreads: cfg.MaxTransferThreads, ConnectViaHostname: cfg.UseHostnameForPeers,
+		Checksum:     sum,
+		DatanodeUUID: d.id.DatanodeUUID, Logger: d.log,
+		KeepaliveTimeout: cfg.KeepaliveTimeout, BlockSize: cfg.HDFS.BlockSize, MaxMovers: cfg.MaxMovers,
+		Hostname: d.id.HostName, InfoPort: int(d.id.InfoPort), IPCPort: int(d.id.IPCPort),
+	}, ds, &notifier{d: d})
+	d.bgCtx, d.bgCancel = context.WithCancel(context.Background())
+	ok = true
+	d.log.Info("DataNode up", "xfer", d.XferAddr(), "ipc", d.IPCAddr(), "http", d.HTTPAddr())
+	return d, nil
+}
+
+// abortStart undoes a Start that failed half-way.
+func (d *Daemon) abortStart() {
+	for _, ln := range []net.Listener{d.xferLn, d.ipcLn, d.httpLn} {
+		if ln != nil {
+			ln.Close()
+		}
+	}
+	if d.client != nil {
+		d.client.Close()
+	}
+	d.ds.Shutdown()
+}
+
+func parseDataDirs(dirs []string) ([]fsdataset.Location, error) {
+	var locs []fsdataset.Location
+	for _, s := range dirs {
+		l, err := fsdataset.ParseLocation(s)
+		if err != nil {
+			return nil, fmt.Errorf("datanode: dfs.datanode.data.dir entry %q: %w", s, err)
+		}
+		locs = append(locs, l)
+	}
+	if len(locs) == 0 {
+		return nil, errors.New("datanode: dfs.datanode.data.dir names no directory")
+	}
+	return locs, nil
+}
+
+// makeDataDirs creates missing data dirs with perm and sets perm on
+// existing ones that differ, as Hadoop's DiskChecker does at startup. A
+// dir that cannot be made is left to fsdataset, which fails that volume.
+func makeDataDirs(locs []fsdataset.Location, perm os.FileMode) error {
+	if perm == 0 {
+		perm = 0o700
+	}
+	for _, l := range locs {
+		if err := os.MkdirAll(l.Path, perm); err != nil {
+			continue
+		}
+		st, err := os.Stat(l.Path)
+		if err != nil {
+			continue
+		}
+		if st.Mode().Perm() != perm {
+			if err := os.Chmod(l.Path, perm); err != nil {
+				return fmt.Errorf("datanode: setting permission %o on data dir %s: %w", perm, l.Path, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (d *Daemon) listen() error {
+	var err error
+	if d.xferLn, err = listen("dfs.datanode.address", d.cfg.XferAddr); err != nil {
+		return err
+	}
+	if d.ipcLn, err = listen("dfs.datanode.ipc.address", d.cfg.IPCAddr); err != nil {
+		return err
+	}
+	if d.httpLn, err = listen("dfs.datanode.http.address", d.cfg.HTTPAddr); err != nil {
+		return err
+	}
+	ipc := d.cfg.IPC
+	d.ipc = hadooprpc.NewServer(hadooprpc.ServerConfig{MaxDataLength: ipc.MaxDataLength,
+		MaxConnections: ipc.MaxConnections, IdleTimeout: ipc.ServerIdleTime, Logger: d.log})
+	d.ipc.Register(dnipc.ClientDatanodeProtocol(&ipcServer{d: d}))
+	d.ipc.Register(dnipc.InterDatanodeProtocol(&recoverer{d: d}))
+	d.http = &http.Server{Handler: d.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	return nil
+}
+
+func listen(key, addr string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("datanode: listen on %s (%s): %w", addr, key, err)
+	}
+	return l, nil
+}
+
+// makePools groups the NameNodes by nameservice, one service each.
+func (d *Daemon) makePools(rnd func(int64) int64) error {
+	var order []string
+	byNS := map[string][]string{}
+	for _, nn := range d.cfg.NameNodes {
+		if _, seen := byNS[nn.Nameservice]; !seen {
+			order = append(order, nn.Nameservice)
+		}
+		byNS[nn.Nameservice] = append(byNS[nn.Nameservice], nn.Addr.String())
+	}
+	storage := bpservice.StorageIDs{ClusterID: d.clusterID()}
+	for _, ns := range order {
+		p := &pool{nameservice: ns, nameNodes: byNS[ns]}
+		svc, err := bpservice.NewService(bpservice.ServiceConfig{
+			NameNodes: p.nameNodes, ID: d.id, Storage: storage,
+			Timing: bpservice.Config{HeartbeatInterval: d.cfg.HeartbeatInterval,
+				BlockReportInterval: d.cfg.BlockReportInterval, InitialBlockReportDelay: d.cfg.BlockReportInitDelay,
+				IBRInterval: d.cfg.IncrementalReportDelay},
+			Rand: rnd, Logger: d.log.With("nameservice", ns),
+		}, d.rpc, &poolDataset{d: d, p: p}, &commands{d: d})
+		if err != nil {
+			return fmt.Errorf("datanode: nameservice %q: %w", ns, err)
+		}
+		p.svc = svc
+		d.pools = append(d.pools, p)
+	}
+	return nil
+}
+
+// clusterID is the cluster the formatted volumes belong to ("" when none
+// is formatted): the handshake then refuses a NameNode of another one.
+func (d *Daemon) clusterID() string {
+	for _, v := range d.ds.Volumes() {
+		if failed, _ := v.Failed(); !failed && v.Version().ClusterID != "" {
+			return v.Version().ClusterID
+		}
+	}
+	return ""
+}
+
+// identity is the DatanodeID every registration carries. As Hadoop's
+// createBPRegistration: the host name is dfs.datanode.hostname, else the
+// machine's name; the IP is the data-transfer listener's. Hadoop sends a
+// wildcard listener's 0.0.0.0 and lets the NameNode substitute the
+// address the registration came from; this DataNode sends that address
+// itself: the local IP its route to the first NameNode uses.
+func (d *Daemon) identity() bpservice.DatanodeID {
+	host := d.cfg.Hostname
+	if host == "" {
+		if h, err := os.Hostname(); err == nil {
+			host = h
+		} else {
+			host = "localhost"
+		}
+	}
+	return bpservice.DatanodeID{
+		IPAddr: localIP(d.xferLn.Addr(), d.cfg.NameNodes), HostName: host,
+		DatanodeUUID: d.ds.DatanodeUUID(),
+		XferPort:     port(d.xferLn.Addr()), InfoPort: port(d.httpLn.Addr()), IPCPort: port(d.ipcLn.Addr()),
+	}
+}
+
+func localIP(bound net.Addr, nns []conf.NNAddr) string {
+	if ta, ok := bound.(*net.TCPAddr); ok && !ta.IP.IsUnspecified() {
+		return ta.IP.String()
+	}
+	for _, nn := range nns {
+		// A UDP "connection" sends nothing; it only picks the route.
+		c, err := net.Dial("udp", net.JoinHostPort(nn.Addr.Host, strconv.Itoa(nn.Addr.Port)))
+		if err != nil {
+			continue
+		}
+		ip := c.LocalAddr().(*net.UDPAddr).IP
+		c.Close()
+		if !ip.IsUnspecified() {
+			return ip.String()
+		}
+	}
+	return "127.0.0.1"
+}
+
+func port(a net.Addr) uint32 {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return uint32(ta.Port)
+	}
+	_, p, _ := net.SplitHostPort(a.String())
+	n, _ := strconv.Atoi(p)
+	return uint32(n)
+}
+
+// checksumOf is DNConf's checksum: dfs.checksum.type per
+// dfs.bytes-per-checksum bytes (CRC32C per 512 by default).
+func checksumOf(cfg Config) (datatransfer.DataChecksum, error) {
+	t := datatransfer.ChecksumCRC32C
+	switch strings.ToUpper(cfg.HDFS.ChecksumType) {
+	case "NULL":
+		t = datatransfer.ChecksumNull
+	case "CRC32":
+		t = datatransfer.ChecksumCRC32
+	case "", "CRC32C":
+	default:
+		return datatransfer.DataChecksum{}, fmt.Errorf("datanode: dfs.checksum.type %q is not NULL, CRC32 or CRC32C", cfg.HDFS.ChecksumType)
+	}
+	bpc := cfg.HDFS.BytesPerChecksum
+	if bpc == 0 {
+		bpc = 512
+	}
+	sum, err := datatransfer.NewDataChecksum(t, bpc)
+	if err != nil {
+		return sum, fmt.Errorf("datanode: dfs.bytes-per-checksum: %w", err)
+	}
+	return sum, nil
+}
