@@ -14,11 +14,14 @@ import (
 )
 
 var (
-	treennBin     string    // the test NameNode, built by TestMain
-	hdfsdBin      string    // the real one (./cmd/hdfsd), built by TestMain
-	hdfsdBuildErr error     // why hdfsdBin is missing
-	shared        *namenode // one treenn for the tests that only read
-	raceBuild     bool      // build the NameNodes with -race (see race_test.go)
+	treennBin     string // the test NameNode, built by TestMain
+	hdfsdBin      string // the real one (./cmd/hdfsd), built by TestMain
+	hdfsdBuildErr error  // why hdfsdBin is missing
+	// hadoopfsBin stands in for `hadoop fs` in the upstream bats tests.
+	hadoopfsBin      string
+	hadoopfsBuildErr error
+	shared           *namenode // one treenn for the tests that only read
+	raceBuild        bool      // build the NameNodes with -race (see race_test.go)
 )
 
 func TestMain(m *testing.M) { os.Exit(runTests(m)) }
@@ -33,12 +36,14 @@ func runTests(m *testing.M) int {
 	treennBin = filepath.Join(dir, "treenn")
 	hdfsdBin = filepath.Join(dir, "hdfsd")
 	// The real NameNode failing to build fails its tests, not treenn's.
-	errs := buildAll(map[string]string{treennBin: "./cmd/treenn", hdfsdBin: "../cmd/hdfsd"})
+	hadoopfsBin = filepath.Join(dir, "hadoopfs")
+	errs := buildAll(map[string]string{treennBin: "./cmd/treenn", hdfsdBin: "../cmd/hdfsd", hadoopfsBin: "./cmd/hadoopfs"})
 	if err := errs["./cmd/treenn"]; err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	hdfsdBuildErr = errs["../cmd/hdfsd"]
+	hadoopfsBuildErr = errs["./cmd/hadoopfs"]
 	shared, err = startNamenode()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
