@@ -2,23 +2,21 @@ package datanode
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net"
 	"time"
 
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/xceiver"
 	"github.com/hdfsd/hdfsd/datatransfer"
 )
 
 // The data-transfer server (dfs.datanode.address) lives in package
-// xceiver. This package sees it through dataServer, so that the daemon is
-// built and tested without it; newDataServer is set where the two are
-// joined.
+// xceiver. This package sees it through dataServer, so that the daemon's
+// tests can put a fake in its place.
 
-// DataServerConfig is what the data-transfer server is started with:
-// xceiver.Config field for field, in its order, so that one converts to
-// the other.
+// DataServerConfig is what the data-transfer server is started with
+// (xceiver.Config).
 type DataServerConfig struct {
 	SocketTimeout      time.Duration
 	WriteTimeout       time.Duration
@@ -31,8 +29,9 @@ type DataServerConfig struct {
 	KeepaliveTimeout time.Duration // dfs.datanode.socket.reuse.keepalive
 	BlockSize        int64         // dfs.blocksize
 	MaxMovers        int           // dfs.datanode.balance.max.concurrent.moves
-	// Hostname, InfoPort and IPCPort describe this DataNode in the
-	// WRITE_BLOCK requests it sends.
+	// IPAddr, Hostname, InfoPort and IPCPort describe this DataNode in
+	// the WRITE_BLOCK requests it sends.
+	IPAddr   string
 	Hostname string
 	InfoPort int
 	IPCPort  int
@@ -64,52 +63,24 @@ type dataServer interface {
 	EvictWriters()
 }
 
-// newDataServer builds the data-transfer server. Until the xceiver
-// package is joined in, it is a placeholder that accepts connections and
-// closes them, so the rest of the DataNode runs.
+// newDataServer builds the data-transfer server: package xceiver's. Tests
+// put a fake in its place.
 var newDataServer = func(cfg DataServerConfig, ds *fsdataset.Dataset, n blockNotifier) dataServer {
-	return &closingServer{log: cfg.Logger, closed: make(chan struct{})}
+	return xceiverServer{xceiver.New(xceiver.Config{
+		SocketTimeout: cfg.SocketTimeout, WriteTimeout: cfg.WriteTimeout, MaxTransferThreads: cfg.MaxTransferThreads,
+		ConnectViaHostname: cfg.ConnectViaHostname, Checksum: cfg.Checksum, DatanodeUUID: cfg.DatanodeUUID,
+		Logger: cfg.Logger, KeepaliveTimeout: cfg.KeepaliveTimeout, BlockSize: cfg.BlockSize, MaxMovers: cfg.MaxMovers,
+		IPAddr: cfg.IPAddr, Hostname: cfg.Hostname, InfoPort: cfg.InfoPort, IPCPort: cfg.IPCPort,
+	}, ds, n)}
 }
 
-// errNoDataServer is what the placeholder answers for a transfer.
-var errNoDataServer = errors.New("datanode: no data-transfer server is built into this binary")
+// xceiverServer is *xceiver.Server with the daemon's transfer targets.
+type xceiverServer struct{ *xceiver.Server }
 
-// closingServer is the placeholder data server.
-type closingServer struct {
-	log    *slog.Logger
-	closed chan struct{}
-}
-
-func (s *closingServer) Serve(ln net.Listener) error {
-	if s.log != nil {
-		s.log.Warn("no data-transfer server is built in: connections to the data port are closed", "addr", ln.Addr().String())
+func (s xceiverServer) Transfer(ctx context.Context, bpid string, b fsdataset.Block, targets []TransferTarget) error {
+	ts := make([]xceiver.Target, len(targets))
+	for i, t := range targets {
+		ts[i] = xceiver.Target{Addr: t.Addr, StorageType: t.StorageType, StorageID: t.StorageID}
 	}
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			select {
-			case <-s.closed:
-				return nil
-			default:
-				return err
-			}
-		}
-		c.Close()
-	}
-}
-
-func (s *closingServer) Close() error {
-	select {
-	case <-s.closed:
-	default:
-		close(s.closed)
-	}
-	return nil
-}
-
-func (s *closingServer) XceiverCount() int    { return 0 }
-func (s *closingServer) XmitsInProgress() int { return 0 }
-func (s *closingServer) EvictWriters()        {}
-func (s *closingServer) Transfer(context.Context, string, fsdataset.Block, []TransferTarget) error {
-	return errNoDataServer
+	return s.Server.Transfer(ctx, bpid, b, ts)
 }

@@ -212,26 +212,23 @@ func (n *Namesystem) Complete(ctx context.Context, src, clientName string, last 
 		}
 		return false, err
 	}
-	now := n.now()
-	ready := true
-	n.bs.with(func(m *blockmgmt.Manager) {
-		if last != nil {
+	if last != nil {
+		now := n.now()
+		n.bs.with(func(m *blockmgmt.Manager) {
 			if _, err := m.CommitOrComplete(last.ID, last.GenStamp, last.NumBytes, now); err != nil {
 				n.log.Warn("committing the last block", "block", extString(*last), "err", err)
 			}
-		}
-		committed := 0
-		for _, b := range info.Blocks {
-			st, ok := m.State(b.ID)
-			switch {
-			case !ok || st == blockmgmt.Complete:
-			case st == blockmgmt.Committed && committed < n.bs.cfg.CloseCommittedAllowed:
-				committed++
-			default:
-				ready = false
-			}
-		}
-	})
+		})
+	}
+	// The DataNodes report the last replica as it is finalized, at about
+	// the time the client hears the pipeline close. Hadoop's client asks
+	// again while the block waits for its report; other clients (the Go
+	// one) ask once, so a short wait here spares them the race.
+	ready := n.blocksReady(info.Blocks)
+	for deadline := time.Now().Add(completeWait); !ready && time.Now().Before(deadline) && ctx.Err() == nil; {
+		time.Sleep(2 * time.Millisecond)
+		ready = n.blocksReady(info.Blocks)
+	}
 	if !ready {
 		n.log.Info("file not closed: a block is not yet minimally replicated", "src", info.Path)
 		return false, nil
@@ -546,5 +543,26 @@ func (n *Namesystem) withLocations(lb *blocks.LocatedBlocks, reader string) *blo
 	return lb
 }
 
-// blockSideTimeout bounds how long a test may wait for the manager.
-var _ = time.Second
+// completeWait is how long complete waits for the last block's replicas
+// to be reported before answering false.
+const completeWait = 2 * time.Second
+
+// blocksReady is checkFileProgress(checkall): every block complete, up to
+// dfs.namenode.file.close.num-committed-allowed of them committed.
+func (n *Namesystem) blocksReady(bs []namespace.Block) bool {
+	ready := true
+	n.bs.with(func(m *blockmgmt.Manager) {
+		committed := 0
+		for _, b := range bs {
+			st, ok := m.State(b.ID)
+			switch {
+			case !ok || st == blockmgmt.Complete:
+			case st == blockmgmt.Committed && committed < n.bs.cfg.CloseCommittedAllowed:
+				committed++
+			default:
+				ready = false
+			}
+		}
+	})
+	return ready
+}
