@@ -11,8 +11,9 @@ FUZZTIME     ?= 20s
 BENCHTIME    ?= 1s
 TEST_TIMEOUT ?= 18m
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests use: protoc, and the older stock Go HDFS CLI.
-DEBS         := protobuf-compiler hdfs-cli
+# Debian packages the tests use: protoc, the older stock Go HDFS CLI, and
+# bats for the upstream CLI tests.
+DEBS         := protobuf-compiler hdfs-cli bats
 
 .PHONY: bench-namenode all build run test test-go schema-check protos bench fuzz lint deps tools clean
 

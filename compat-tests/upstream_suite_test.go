@@ -93,7 +93,7 @@ func TestUpstreamGoSuite(t *testing.T) {
 	c := startRealCluster(t, 3, nil)
 	src := upstreamSource(t)
 	writeUpstreamFixtures(t, c, src)
-	cmd := exec.Command("go", "test", "-count=1", "-timeout", "10m", "./...")
+	cmd := exec.Command("go", "test", "-v", "-count=1", "-timeout", "10m", "./...")
 	cmd.Dir, cmd.Env = src, upstreamEnv(c)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -139,5 +139,5 @@ func hadoopFSShim(t *testing.T, c *realCluster) string {
 	if hadoopfsBuildErr != nil {
 		t.Fatal(hadoopfsBuildErr)
 	}
-	return hadoopfsBin + " --config " + c.clientConfDir()
+	return hadoopfsBin + " --config " + c.clientConfDir() + " fs"
 }
