@@ -77,6 +77,7 @@ deps:
 	@missing=""; \
 	  command -v protoc >/dev/null || missing="$$missing protobuf-compiler"; \
 	  [ -x /usr/bin/hdfs ] || missing="$$missing hdfs-cli"; \
+	  command -v bats >/dev/null || missing="$$missing bats"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
