@@ -4,28 +4,26 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 
-	"github.com/hdfsd/hdfsd/conf"
-	"github.com/hdfsd/hdfsd/namenode"
-	"github.com/hdfsd/hdfsd/namenode/storage"
+	"github.com/hdfsd/hdfsd/internal/minicluster"
 )
 
 // runMinicluster starts, on loopback, every daemon built so far, writes a
-// configuration folder that points at them and prints how to use it.
-// For now that is one NameNode (formatted on first use under DIR/name);
-// DataNodes and JournalNodes join as their issues land.
+// configuration folder that points at them and prints how to use it: a
+// NameNode (formatted on first use under DIR/name) and DataNodes (under
+// DIR/dn<i>). JournalNodes join as their issue lands.
 func runMinicluster(ctx context.Context, env *Env, args []string) int {
 	fl := flag.NewFlagSet("minicluster", flag.ContinueOnError)
 	fl.SetOutput(env.Stderr)
 	nnPort := fl.Int("nnport", 8020, "NameNode RPC port on 127.0.0.1 (0 picks a free one)")
 	httpPort := fl.Int("httpport", 9870, "NameNode HTTP port on 127.0.0.1 (0 picks a free one)")
+	dns := fl.Int("datanodes", 3, "number of DataNodes")
 	dir := fl.String("dir", "run/minicluster", "folder for the cluster's configuration and data")
 	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), "Usage: hdfsd minicluster [-nnport PORT] [-dir DIR]")
+		fmt.Fprintln(fl.Output(), "Usage: hdfsd minicluster [-nnport PORT] [-httpport PORT] [-datanodes N] [-dir DIR]")
 		fmt.Fprintln(fl.Output(), "\nStarts a local cluster on 127.0.0.1 with every daemon built so far and")
 		fmt.Fprintln(fl.Output(), "writes DIR/conf/core-site.xml for clients. Stops on Ctrl-C.")
 		fl.PrintDefaults()
@@ -38,63 +36,53 @@ func runMinicluster(ctx context.Context, env *Env, args []string) int {
 	if err := fl.Parse(args); err != nil {
 		return 1
 	}
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(*nnPort))
-	confDir := filepath.Join(*dir, "conf")
-	abs, err := filepath.Abs(*dir)
+	cl, err := minicluster.Start(ctx, minicluster.Options{Dir: *dir, DataNodes: *dns, NNPort: *nnPort, HTTPPort: *httpPort,
+		Site: map[string]string{"dfs.namenode.safemode.extension": "0"}, Logger: env.Logger})
 	if err != nil {
+		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v (try -nnport 0 -httpport 0)\n", err)
+		return 1
+	}
+	addr := cl.NameNode.RPCAddr()
+	confDir := filepath.Join(cl.Dir, "conf")
+	if err := writeClientConf(confDir, addr, cl.NameNode.HTTPAddr()); err != nil {
+		cl.Close()
 		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
 		return 1
 	}
-	c := conf.New()
-	c.Set("dfs.namenode.name.dir", filepath.Join(abs, "name"))
-	c.Set("dfs.namenode.rpc-address", addr)
-	c.Set("dfs.namenode.http-address", "127.0.0.1:"+strconv.Itoa(*httpPort))
-	cfg, err := namenode.ConfigFrom(c)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
-		return 1
+	var dnAddrs []string
+	for _, dn := range cl.DataNodes {
+		dnAddrs = append(dnAddrs, dn.XferAddr())
 	}
-	if _, err := os.Stat(filepath.Join(abs, "name", "current", "VERSION")); err != nil {
-		if err := namenode.Format(cfg, storage.FormatOptions{NonInteractive: true}, env.Logger); err != nil {
-			fmt.Fprintf(env.Stderr, "hdfsd minicluster: format: %v\n", err)
-			return 1
-		}
-	}
-	d, err := namenode.Start(ctx, c, cfg, namenode.Options{Logger: env.Logger})
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v (try -nnport 0)\n", err)
-		return 1
-	}
-	addr = d.RPCAddr()
-	if err := writeClientConf(confDir, addr); err != nil {
-		d.Close()
-		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
-		return 1
-	}
-	printHowTo(env, addr, d.HTTPAddr(), confDir)
-	if err := d.Run(ctx); err != nil {
+	printHowTo(env, addr, cl.NameNode.HTTPAddr(), confDir, dnAddrs)
+	if err := cl.Wait(); err != nil && ctx.Err() == nil {
 		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func writeClientConf(confDir, addr string) error {
+func writeClientConf(confDir, addr, httpAddr string) error {
 	if err := os.MkdirAll(confDir, 0o755); err != nil {
 		return fmt.Errorf("writing configuration: %w", err)
 	}
-	core := fmt.Sprintf(`<?xml version="1.0"?>
+	site := func(name, key, value string) error {
+		body := fmt.Sprintf(`<?xml version="1.0"?>
 <configuration>
   <property>
-    <name>fs.defaultFS</name>
-    <value>hdfs://%s</value>
+    <name>%s</name>
+    <value>%s</value>
   </property>
 </configuration>
-`, addr)
-	return os.WriteFile(filepath.Join(confDir, "core-site.xml"), []byte(core), 0o644)
+`, key, value)
+		return os.WriteFile(filepath.Join(confDir, name), []byte(body), 0o644)
+	}
+	if err := site("core-site.xml", "fs.defaultFS", "hdfs://"+addr); err != nil {
+		return err
+	}
+	return site("hdfs-site.xml", "dfs.namenode.http-address", httpAddr)
 }
 
-func printHowTo(env *Env, addr, httpAddr, confDir string) {
+func printHowTo(env *Env, addr, httpAddr, confDir string, dataNodes []string) {
 	abs, err := filepath.Abs(confDir)
 	if err != nil {
 		abs = confDir
@@ -103,15 +91,24 @@ func printHowTo(env *Env, addr, httpAddr, confDir string) {
 
   NameNode RPC:   %[1]s   (kept across runs in %[4]s)
   NameNode HTTP:  http://%[3]s/jmx
-  DataNodes:      none yet: files can be created empty (touchz), not written
+  DataNodes:      %[5]s
 
 Point a stock client at it:
   HADOOP_NAMENODE=%[1]s hdfs mkdir -p /user/alice   # colinmarc hdfs CLI or Debian hdfs-cli
-  HADOOP_CONF_DIR=%[2]s hdfs ls -l /user
+  HADOOP_NAMENODE=%[1]s hdfs put README.md /user/alice/
+  HADOOP_CONF_DIR=%[2]s hdfs cat /user/alice/README.md
   hdfs dfs -fs hdfs://%[1]s -ls /   # Apache Hadoop's shell
-  bin/hdfsd --config %[2]s dfsadmin -safemode get
+  bin/hdfsd --config %[2]s dfsadmin -report
+  bin/hdfsd --config %[2]s fsck / -files -blocks -locations
 
 Configuration for clients: %[2]s/core-site.xml
 Stop with Ctrl-C.
-`, addr, abs, httpAddr, filepath.Join(filepath.Dir(abs), "name"))
+`, addr, abs, httpAddr, filepath.Join(filepath.Dir(abs), "name"), dataNodeList(dataNodes))
+}
+
+func dataNodeList(addrs []string) string {
+	if len(addrs) == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d, data transfer on %s", len(addrs), strings.Join(addrs, ", "))
 }

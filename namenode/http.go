@@ -1,6 +1,8 @@
 package namenode
 
 import (
+	"github.com/hdfsd/hdfsd/namenode/fsck"
+
 	"encoding/json"
 	"net/http"
 	"net/http/pprof"
@@ -101,6 +103,9 @@ func (d *Daemon) nameDirStatuses() string {
 
 func (d *Daemon) httpHandler() http.Handler {
 	mux := http.NewServeMux()
+	mux.Handle("/fsck", fsck.Handler(fsckSource{d.ns}, fsck.WithLogger(func(user, remote, path string, ok bool) {
+		d.log.Info("FSCK", "user", user, "remote", remote, "path", path, "ok", ok)
+	})))
 	mux.HandleFunc("/jmx", func(w http.ResponseWriter, r *http.Request) {
 		all := d.beans()
 		q := r.URL.Query().Get("qry")
