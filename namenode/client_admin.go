@@ -80,6 +80,12 @@ func (n *Namesystem) GetDatanodeReport(ctx context.Context, kind blocks.ReportTy
 	return out, nil
 }
 
+// GetSlowDatanodeReport is empty: slow-peer tracking
+// (dfs.datanode.peer.stats.enabled) is not kept, as with its default off.
+func (n *Namesystem) GetSlowDatanodeReport(ctx context.Context) ([]blocks.DatanodeInfo, error) {
+	return nil, n.checkSuper(ctx, "getSlowDatanodeReport")
+}
+
 func (n *Namesystem) SetSafeMode(ctx context.Context, action clientrpc.SafeModeAction, checked bool) (bool, error) {
 	if action != clientrpc.SafeModeGet {
 		name := map[clientrpc.SafeModeAction]string{clientrpc.SafeModeLeave: "safemode_leave",

@@ -231,7 +231,7 @@ var unsupportedMethods = []string{
 	"createEncryptionZone", "getEZForPath", "listEncryptionZones", "reencryptEncryptionZone",
 	"listReencryptionStatus", "setErasureCodingPolicy", "unsetErasureCodingPolicy",
 	"addErasureCodingPolicies", "removeErasureCodingPolicy", "enableErasureCodingPolicy",
-	"disableErasureCodingPolicy", "satisfyStoragePolicy", "getSlowDatanodeReport",
+	"disableErasureCodingPolicy", "satisfyStoragePolicy",
 	"getDatanodeStorageReport",
 }
 

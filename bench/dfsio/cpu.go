@@ -92,10 +92,23 @@ func findDataNodes(procRoot string) ([]int, error) {
 }
 
 // isDataNode tells whether a NUL-separated command line runs "hdfsd
-// datanode".
+// datanode", with or without generic options (--config DIR) between.
 func isDataNode(cmdline []byte) bool {
 	args := bytes.Split(bytes.TrimRight(cmdline, "\x00"), []byte{0})
-	return len(args) >= 2 && filepath.Base(string(args[0])) == "hdfsd" && string(args[1]) == "datanode"
+	if len(args) < 2 || filepath.Base(string(args[0])) != "hdfsd" {
+		return false
+	}
+	for i := 1; i < len(args); i++ {
+		switch a := string(args[i]); {
+		case a == "--config" || a == "--loglevel":
+			i++ // its value
+		case a == "datanode":
+			return true
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // selfCPU is this process's user + system CPU time (getrusage).

@@ -19,6 +19,7 @@ func (s *server) adminMethods() map[string]hadooprpc.Handler {
 		"getFsReplicatedBlockStats": handle(s.getFsReplicatedBlockStats),
 		"getFsECBlockGroupStats":    handle(s.getFsECBlockGroupStats),
 		"getDatanodeReport":         handle(s.getDatanodeReport),
+		"getSlowDatanodeReport":     handle(s.getSlowDatanodeReport),
 		"setSafeMode":               handle(s.setSafeMode),
 		"saveNamespace":             handle(s.saveNamespace),
 		"rollEdits":                 handle(s.rollEdits),
@@ -108,6 +109,18 @@ func (s *server) getDatanodeReport(ctx context.Context, r *pb.GetDatanodeReportR
 	resp := &pb.GetDatanodeReportResponseProto{}
 	for i := range dns {
 		resp.Di = append(resp.Di, blockpb.DatanodeInfo(&dns[i]))
+	}
+	return resp, nil
+}
+
+func (s *server) getSlowDatanodeReport(ctx context.Context, _ *pb.GetSlowDatanodeReportRequestProto) (*pb.GetSlowDatanodeReportResponseProto, error) {
+	dns, err := s.ns.GetSlowDatanodeReport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp := &pb.GetSlowDatanodeReportResponseProto{}
+	for i := range dns {
+		resp.DatanodeInfoProto = append(resp.DatanodeInfoProto, blockpb.DatanodeInfo(&dns[i]))
 	}
 	return resp, nil
 }

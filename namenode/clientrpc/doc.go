@@ -43,6 +43,6 @@
 // addErasureCodingPolicies, removeErasureCodingPolicy,
 // enableErasureCodingPolicy, disableErasureCodingPolicy), inotify
 // (getEditsFromTxid), satisfyStoragePolicy, getBatchedListing,
-// getLocatedFileInfo, getDatanodeStorageReport, getSlowDatanodeReport and
+// getLocatedFileInfo, getDatanodeStorageReport and
 // listCorruptFileBlocks.
 package clientrpc

@@ -143,6 +143,8 @@ type Admin interface {
 	GetReplicatedBlockStats(ctx context.Context) (ReplicatedBlockStats, error)
 	GetECBlockGroupStats(ctx context.Context) (ECBlockGroupStats, error)
 	GetDatanodeReport(ctx context.Context, kind blocks.ReportType) ([]blocks.DatanodeInfo, error)
+	// GetSlowDatanodeReport lists DataNodes the slow-peer tracker flags.
+	GetSlowDatanodeReport(ctx context.Context) ([]blocks.DatanodeInfo, error)
 	SetSafeMode(ctx context.Context, action SafeModeAction, checked bool) (bool, error)
 	SaveNamespace(ctx context.Context, timeWindow, txGap int64) (bool, error)
 	// RollEdits returns the first txid of the new segment.
