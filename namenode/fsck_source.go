@@ -201,4 +201,3 @@ func (s fsckSource) Block(id int64) (fsck.BlockOwner, bool, error) {
 	}
 	return owner, true, nil
 }
-
