@@ -68,29 +68,9 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	}
 	cfg := Config{HDFS: h, IPC: ipc, DataDirs: h.DataDirs}
 	var errs []error
-	dur := func(key string, def, unit time.Duration) time.Duration {
-		d, err := c.GetDuration(key, def, unit)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return d
-	}
-	i64 := func(key string, def int64) int64 {
-		v, err := c.GetInt64(key, def)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return v
-	}
-	size := func(key string, def int64) int64 {
-		v, err := c.GetSize(key, def)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return v
-	}
-	str := func(key, def string) string {
-		if v, ok := c.GetTrimmed(key); ok && v != "" {
+	r := conf.NewReader(c)
+	dur, i64, size, str := r.Duration, r.Int64, r.Size, func(key, def string) string {
+		if v := r.Trimmed(key, def); v != "" {
 			return v
 		}
 		return def
@@ -139,7 +119,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 		errs = append(errs, fmt.Errorf("Invalid value configured for dfs.datanode.failed.volumes.tolerated - %d. Value configured is either less than -1 or >= to the number of configured volumes (%d).",
 			cfg.FailedVolumesTolerated, len(cfg.DataDirs)))
 	}
-	return cfg, errors.Join(errs...)
+	return cfg, errors.Join(append(errs, r.Err())...)
 }
 
 func userName() string {

@@ -31,26 +31,13 @@ type BlockConfig struct {
 
 // blockConfigFrom reads BlockConfig with Hadoop's keys and defaults.
 func blockConfigFrom(c *conf.Conf, h conf.HDFS, errs *[]error) BlockConfig {
-	keep := func(err error) {
-		if err != nil {
+	r := conf.NewReader(c)
+	defer func() {
+		if err := r.Err(); err != nil {
 			*errs = append(*errs, err)
 		}
-	}
-	dur := func(key string, def, unit time.Duration) time.Duration {
-		d, err := c.GetDuration(key, def, unit)
-		keep(err)
-		return d
-	}
-	num := func(key string, def int) int {
-		v, err := c.GetInt(key, def)
-		keep(err)
-		return v
-	}
-	fl := func(key string, def float64) float64 {
-		v, err := c.GetFloat(key, def)
-		keep(err)
-		return v
-	}
+	}()
+	dur, num, fl := r.Duration, r.Int, r.Float
 	m := blockmgmt.DefaultConfig()
 	m.MinReplication = h.MinReplication
 	m.MaxReplication = h.MaxReplication

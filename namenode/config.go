@@ -68,27 +68,8 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	}
 	cfg := Config{HDFS: h, IPC: ipc}
 	var errs []error
-	get := func(key string, def, unit time.Duration) time.Duration {
-		d, err := c.GetDuration(key, def, unit)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return d
-	}
-	geti := func(key string, def int64) int64 {
-		v, err := c.GetInt64(key, def)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return v
-	}
-	getf := func(key string, def float64) float64 {
-		v, err := c.GetFloat(key, def)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		return v
-	}
+	r := conf.NewReader(c)
+	get, geti, getf := r.Duration, r.Int64, r.Float
 
 	cfg.RPCAddr = rpcAddress(c)
 	cfg.ServiceRPCAddr = serviceRPCAddress(c)
@@ -158,6 +139,9 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.GroupsCache = get("hadoop.security.groups.cache.secs", 300*time.Second, time.Second)
 	cfg.GroupsNegCache = get("hadoop.security.groups.negative-cache.secs", 30*time.Second, time.Second)
 
+	if err := r.Err(); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return cfg, errs[0]
 	}
