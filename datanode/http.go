@@ -4,49 +4,18 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hdfsd/hdfsd/internal/daemonhttp"
 )
 
 // The DataNode's HTTP server (dfs.datanode.http.address, 9864): /jmx in
 // Hadoop's JMXJsonServlet shape ({"beans":[...]}, ?qry= to pick beans),
-// /conf, /stacks and /debug/pprof. The JMX helpers repeat the NameNode's
-// (namenode/http.go), which keeps them unexported.
-
-// bean is one JMX bean: name and modelerType first, then the attributes
-// in order.
-type bean struct {
-	name, modeler string
-	attrs         [][2]any
-}
-
-func (b bean) MarshalJSON() ([]byte, error) {
-	var sb strings.Builder
-	sb.WriteString(`{"name":`)
-	writeJSON(&sb, b.name)
-	sb.WriteString(`,"modelerType":`)
-	writeJSON(&sb, b.modeler)
-	for _, a := range b.attrs {
-		sb.WriteByte(',')
-		writeJSON(&sb, a[0])
-		sb.WriteByte(':')
-		writeJSON(&sb, a[1])
-	}
-	sb.WriteByte('}')
-	return []byte(sb.String()), nil
-}
-
-func writeJSON(sb *strings.Builder, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b = []byte("null")
-	}
-	sb.Write(b)
-}
+// /conf, /stacks and /debug/pprof, shared with the NameNode through
+// internal/daemonhttp.
 
 func jsonString(v any) string {
 	b, err := json.Marshal(v)
@@ -59,14 +28,14 @@ func jsonString(v any) string {
 // beans are the DataNode's beans: DataNodeInfo (DataNodeMXBean, whose map
 // attributes are JSON strings as Hadoop's), FSDatasetState-<uuid>
 // (FSDatasetMBean) and the Go runtime's JvmMetrics stand-in.
-func (d *Daemon) beans() []bean {
-	return []bean{d.dataNodeInfo(), d.datasetState(), {
-		"Hadoop:service=DataNode,name=JvmMetrics", "JvmMetrics", [][2]any{
+func (d *Daemon) beans() []daemonhttp.Bean {
+	return []daemonhttp.Bean{d.dataNodeInfo(), d.datasetState(), {
+		Name: "Hadoop:service=DataNode,name=JvmMetrics", Modeler: "JvmMetrics", Attrs: [][2]any{
 			{"tag.ProcessName", "DataNode"}, {"ThreadsRunnable", runtime.NumGoroutine()},
 		}}}
 }
 
-func (d *Daemon) dataNodeInfo() bean {
+func (d *Daemon) dataNodeInfo() daemonhttp.Bean {
 	nns := map[string]string{}
 	var actors []map[string]string
 	for _, p := range d.pools {
@@ -96,7 +65,7 @@ func (d *Daemon) dataNodeInfo() bean {
 	if actors == nil {
 		actors = []map[string]string{}
 	}
-	return bean{"Hadoop:service=DataNode,name=DataNodeInfo", "org.apache.hadoop.hdfs.server.datanode.DataNode", [][2]any{
+	return daemonhttp.Bean{Name: "Hadoop:service=DataNode,name=DataNodeInfo", Modeler: "org.apache.hadoop.hdfs.server.datanode.DataNode", Attrs: [][2]any{
 		{"Version", Version}, {"SoftwareVersion", Version},
 		{"RpcPort", strconv.Itoa(int(d.id.IPCPort))}, {"HttpPort", strconv.Itoa(int(d.id.InfoPort))},
 		{"DataPort", strconv.Itoa(int(d.id.XferPort))}, {"SecurityEnabled", false},
@@ -108,7 +77,7 @@ func (d *Daemon) dataNodeInfo() bean {
 	}}
 }
 
-func (d *Daemon) datasetState() bean {
+func (d *Daemon) datasetState() daemonhttp.Bean {
 	var capacity, used, remaining int64
 	var roots []string
 	for _, r := range d.ds.StorageReports("") {
@@ -128,46 +97,19 @@ func (d *Daemon) datasetState() bean {
 	if failed == nil {
 		failed = []string{}
 	}
-	return bean{"Hadoop:service=DataNode,name=FSDatasetState-" + d.id.DatanodeUUID,
-		"org.apache.hadoop.hdfs.server.datanode.fsdataset.impl.FsDatasetImpl", [][2]any{
-			{"Capacity", capacity}, {"DfsUsed", used}, {"Remaining", remaining},
-			{"StorageInfo", "FSDataset{dirpath='[" + strings.Join(roots, ", ") + "]'}"},
-			{"NumFailedVolumes", len(failed)}, {"FailedStorageLocations", failed},
-			{"LastVolumeFailureDate", last}, {"EstimatedCapacityLostTotal", 0},
-			{"CacheUsed", 0}, {"CacheCapacity", 0}, {"NumBlocksCached", 0},
-			{"NumBlocksFailedToCache", 0}, {"NumBlocksFailedToUncache", 0},
-		}}
+	return daemonhttp.Bean{Name: "Hadoop:service=DataNode,name=FSDatasetState-" + d.id.DatanodeUUID, Modeler: "org.apache.hadoop.hdfs.server.datanode.fsdataset.impl.FsDatasetImpl", Attrs: [][2]any{
+		{"Capacity", capacity}, {"DfsUsed", used}, {"Remaining", remaining},
+		{"StorageInfo", "FSDataset{dirpath='[" + strings.Join(roots, ", ") + "]'}"},
+		{"NumFailedVolumes", len(failed)}, {"FailedStorageLocations", failed},
+		{"LastVolumeFailureDate", last}, {"EstimatedCapacityLostTotal", 0},
+		{"CacheUsed", 0}, {"CacheCapacity", 0}, {"NumBlocksCached", 0},
+		{"NumBlocksFailedToCache", 0}, {"NumBlocksFailedToUncache", 0},
+	}}
 }
 
 func (d *Daemon) httpHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/jmx", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query().Get("qry")
-		out := []bean{}
-		for _, b := range d.beans() {
-			if q == "" || q == "*:*" || matchBean(q, b.name) {
-				out = append(out, b)
-			}
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf8")
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(map[string]any{"beans": out})
-	})
-	mux.HandleFunc("/conf", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-		_, _ = w.Write(d.confXML())
-	})
-	mux.HandleFunc("/stacks", func(w http.ResponseWriter, r *http.Request) {
-		buf := make([]byte, 1<<20)
-		n := runtime.Stack(buf, true)
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write(buf[:n])
-	})
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	daemonhttp.Register(mux, d.beans, d.conf)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Path != "/datanode.html" {
 			http.NotFound(w, r)
@@ -179,68 +121,4 @@ func (d *Daemon) httpHandler() http.Handler {
 			"\nUptime: " + d.now().Sub(d.started).Round(time.Second).String() + "\n"))
 	})
 	return mux
-}
-
-// matchBean matches a JMX ObjectName pattern of ?qry=
-// ("Hadoop:service=DataNode,name=*": '*' matches any run).
-func matchBean(pattern, name string) bool {
-	pk, nk := splitBean(pattern), splitBean(name)
-	if pk == nil || nk == nil {
-		return false
-	}
-	for k, v := range pk {
-		got, ok := nk[k]
-		if !ok || !globMatch(v, got) {
-			return false
-		}
-	}
-	return true
-}
-
-func splitBean(s string) map[string]string {
-	domain, props, ok := strings.Cut(s, ":")
-	if !ok {
-		return nil
-	}
-	m := map[string]string{"": domain}
-	for _, kv := range strings.Split(props, ",") {
-		if kv == "*" {
-			continue
-		}
-		k, v, _ := strings.Cut(kv, "=")
-		m[k] = v
-	}
-	return m
-}
-
-func globMatch(p, s string) bool {
-	star := strings.IndexByte(p, '*')
-	if star < 0 {
-		return p == s
-	}
-	if !strings.HasPrefix(s, p[:star]) {
-		return false
-	}
-	for i := star; i <= len(s); i++ {
-		if globMatch(p[star+1:], s[i:]) {
-			return true
-		}
-	}
-	return false
-}
-
-var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
-
-func (d *Daemon) confXML() []byte {
-	keys := d.conf.Keys()
-	sort.Strings(keys)
-	var sb strings.Builder
-	sb.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="no"?><configuration>`)
-	for _, k := range keys {
-		v, _ := d.conf.Get(k)
-		sb.WriteString("<property><name>" + xmlEscaper.Replace(k) + "</name><value>" + xmlEscaper.Replace(v) +
-			"</value></property>")
-	}
-	sb.WriteString("</configuration>")
-	return []byte(sb.String())
 }

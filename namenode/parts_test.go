@@ -2,6 +2,7 @@ package namenode
 
 import (
 	"context"
+	"github.com/hdfsd/hdfsd/internal/daemonhttp"
 	"sync"
 	"testing"
 	"time"
@@ -171,8 +172,8 @@ func TestJMXQueryPatterns(t *testing.T) {
 		{"Hadoop:*", "Hadoop:service=NameNode,name=NameNodeInfo", true},
 		{"java.lang:type=Memory", "Hadoop:service=NameNode,name=NameNodeInfo", false},
 	} {
-		if got := matchBean(c.q, c.name); got != c.want {
-			t.Errorf("matchBean(%q, %q) = %v, want %v", c.q, c.name, got, c.want)
+		if got := daemonhttp.MatchBean(c.q, c.name); got != c.want {
+			t.Errorf("daemonhttp.MatchBean(%q, %q) = %v, want %v", c.q, c.name, got, c.want)
 		}
 	}
 }
