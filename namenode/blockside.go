@@ -138,16 +138,40 @@ func (b *blockSide) with(fn func(m *blockmgmt.Manager)) {
 func (b *blockSide) load(tree *namespace.Tree) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	load := func(blk namespace.Block, fileID int64, repl int) error {
+		if _, known := b.m.State(blk.ID); known {
+			return nil // shared by a snapshot's copy and the live file
+		}
+		return b.m.LoadBlock(blk.ID, blk.GenStamp, blk.NumBytes, fileID, repl, blk.Complete)
+	}
 	return tree.WalkImage(func(w *namespace.ImageWalk) error {
-		return w.Inodes(func(n *namespace.Inode) error {
+		repl := map[int64]int{}
+		err := w.Inodes(func(n *namespace.Inode) error {
 			if n.Type != namespace.InodeFile {
 				return nil
 			}
+			repl[n.ID] = int(n.Replication)
 			for _, blk := range n.Blocks {
-				if err := b.m.LoadBlock(blk.ID, blk.GenStamp, blk.NumBytes, n.ID, int(n.Replication), blk.Complete); err != nil {
-					// A block shared by a snapshot copy and the live file
-					// is loaded once.
-					if _, known := b.m.State(blk.ID); !known {
+				if err := load(blk, n.ID, int(n.Replication)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		// Blocks only snapshots still hold (a file truncated or appended
+		// after a snapshot keeps its older block list in the diff), as
+		// Hadoop's loadFileDiffList adds them to the blocks map.
+		return w.SnapshotDiffs(func(d *namespace.InodeDiffs) error {
+			for _, fd := range d.FileDiffs {
+				if !fd.HasBlocks {
+					continue
+				}
+				for _, blk := range fd.Blocks {
+					blk.Complete = true
+					if err := load(blk, d.ID, max(repl[d.ID], 1)); err != nil {
 						return err
 					}
 				}

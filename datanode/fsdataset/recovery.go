@@ -110,6 +110,9 @@ func (ds *Dataset) UpdateReplicaUnderRecovery(bpid string, old Block, recoveryID
 			return n, err
 		}
 		n.NumBytes, n.BytesOnDisk, n.BytesAcked = newLength, newLength, min(n.BytesAcked, newLength)
+		// finalizeLocked leaves a replica that was FINALIZED before the
+		// recovery (a truncate) as it is: the map must hold the new length.
+		ds.mu.pools[bpid][n.ID] = n
 	}
 	return ds.finalizeLocked(bpid, n)
 }

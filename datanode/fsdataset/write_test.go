@@ -302,6 +302,41 @@ func TestBlockRecovery(t *testing.T) {
 	}
 }
 
+// Truncate recovery of a FINALIZED replica, twice: the replica map holds
+// the cut length after each, so the second recovery (whose
+// updateReplicaUnderRecovery checks the files against the map) succeeds
+// and the replica reads back as its first bytes.
+func TestBlockRecoveryTruncatesAFinalizedReplicaTwice(t *testing.T) {
+	ds, _ := openVols(t, 1, nil)
+	data := pattern(3000, 8)
+	b := Block{ID: 17, GenStamp: 10, NumBytes: 3000}
+	writeBlock(t, ds, b, data, 1000).Close()
+	if _, err := ds.FinalizeBlock(bp, b); err != nil {
+		t.Fatal(err)
+	}
+	for i, cut := range []int64{1000, 488} {
+		gs := b.GenStamp + 1
+		info, err := ds.InitReplicaRecovery(bp, b, gs)
+		if err != nil {
+			t.Fatalf("recovery %d: %v", i, err)
+		}
+		if info.State != Finalized || info.Block != b {
+			t.Fatalf("recovery %d: %+v, want %v FINALIZED", i, info, b)
+		}
+		f, err := ds.UpdateReplicaUnderRecovery(bp, b, gs, b.ID, cut)
+		if err != nil {
+			t.Fatalf("recovery %d: %v", i, err)
+		}
+		b = Block{ID: 17, GenStamp: gs, NumBytes: cut}
+		if got, ok := ds.Get(bp, 17); !ok || got != f || got.State != Finalized || got.Block() != b || got.BytesOnDisk != cut {
+			t.Fatalf("recovery %d: map holds %v, update returned %v, want %v", i, got, f, b)
+		}
+		if got := readAll(t, ds, b); !bytes.Equal(got, data[:cut]) {
+			t.Fatalf("recovery %d: %d bytes read back differ from the first %d written", i, len(got), cut)
+		}
+	}
+}
+
 func TestInvalidate(t *testing.T) {
 	ds, _ := openVols(t, 1, nil)
 	b := Block{ID: 15, GenStamp: 3, NumBytes: 100}

@@ -24,6 +24,10 @@ func Write(w io.Writer, tree *namespace.Tree, meta Meta, opts Options) error {
 		if err != nil {
 			return err
 		}
+		// The tree's snapshot counter has moved past the loaded image's
+		// when snapshots were created since (as in Save).
+		counter, _ := walk.Snapshots()
+		meta.SnapshotCounter = max(meta.SnapshotCounter, counter)
 		s := &saver{walk: walk, meta: &meta, layout: wo.LayoutVersion, strs: newStrtab(wo.LayoutVersion)}
 		if err := s.fill(fw); err != nil {
 			return err
