@@ -118,7 +118,7 @@ func (r *responder) run() {
 				// names the next node as the bad one.
 				w.x.s.log.Info("xceiver: reading the downstream ack failed", "block", extName(w.bpid, w.b), "mirror", w.mirror.addr, "err", err)
 				w.rs.mirrorErr.Store(true)
-				if !r.send(mirrorErrorAck()) {
+				if r.closing() || !r.send(mirrorErrorAck()) {
 					return
 				}
 				continue
@@ -145,6 +145,9 @@ func (r *responder) run() {
 		var out datatransfer.PipelineAck
 		switch {
 		case mirrorErr:
+			if r.closing() {
+				return
+			}
 			out = mirrorErrorAck()
 		case !r.downstream:
 			out = datatransfer.PipelineAck{Seqno: it.seqno, Replies: []datatransfer.Reply{reply(it.status)}}
@@ -184,6 +187,18 @@ func (r *responder) run() {
 			return
 		}
 	}
+}
+
+// closing reports whether this node is shutting down, which is then why
+// its mirror broke: like Hadoop's interrupted PacketResponder it sends
+// nothing more upstream (an error ack would blame the healthy next node)
+// and closes the connection, so the node before it blames this one.
+func (r *responder) closing() bool {
+	if r.w.x.s.ctx.Err() == nil {
+		return false
+	}
+	r.fail(opErr(ErrClosed, r.w.what, "the DataNode is shutting down"))
+	return true
 }
 
 // mirrorErrorAck is what a node whose downstream failed sends for each
