@@ -37,6 +37,28 @@ type Options struct {
 	// BufferSize is the initial capacity of each buffer. 0 means
 	// DefaultBufferSize.
 	BufferSize int
+	// Remote is the shared edit log (dfs.namenode.shared.edits.dir, or a
+	// qjournal:// edits dir) written beside the local directories. It is
+	// required, as Hadoop's JournalSet treats a shared journal: when it
+	// fails, the journal fails and the NameNode stops. With a Remote the
+	// journal may have no local directory.
+	Remote Remote
+}
+
+// Remote is an edit log kept elsewhere, segment by segment: the Quorum
+// Journal Manager. Each call returns once the remote copy is durable (on
+// a quorum) or has failed for good.
+type Remote interface {
+	// StartSegment opens the segment that starts at txid first
+	// (startLogSegment).
+	StartSegment(first int64) error
+	// Write sends the encoded records of txids first … first+n-1
+	// (journal); the segment header is not part of them.
+	Write(first int64, n int, records []byte) error
+	// Finalize closes the segment first … last (finalizeLogSegment).
+	Finalize(first, last int64) error
+	// Abort stops writing, leaving the segment as it is.
+	Abort()
 }
 
 func (o Options) withDefaults() Options {
@@ -73,8 +95,11 @@ type Journal struct {
 		flushing bool
 		flushed  chan struct{}
 		segs     []*segment // guarded by the flusher role as well
-		err      error      // sticky: failed or closed
-		stats    Stats
+		// headed: the next flush starts with the segment header, which
+		// the Remote does not take.
+		headed bool
+		err    error // sticky: failed or closed
+		stats  Stats
 	}
 }
 
@@ -235,15 +260,28 @@ func (j *Journal) flushLocked() {
 	if len(j.mu.cur) == 0 || j.mu.err != nil {
 		return
 	}
-	buf, upto, n := j.mu.cur, j.mu.written, j.mu.curTxns
-	j.mu.cur, j.mu.spare, j.mu.curTxns = j.mu.spare[:0], nil, 0
+	buf, upto, n, headed := j.mu.cur, j.mu.written, j.mu.curTxns, j.mu.headed
+	j.mu.cur, j.mu.spare, j.mu.curTxns, j.mu.headed = j.mu.spare[:0], nil, 0, false
 	j.dropUnhealthyLocked()
 	segs := slices.Clone(j.mu.segs)
 	j.mu.Unlock()
 	start := time.Now()
+	var remoteErr error
+	var wg sync.WaitGroup
+	if r := j.opts.Remote; r != nil {
+		records := buf
+		if headed {
+			records = buf[len(header):]
+		}
+		wg.Go(func() { remoteErr = r.Write(upto-int64(n)+1, n, records) })
+	}
 	errs := writeAll(segs, buf)
+	wg.Wait()
 	elapsed := time.Since(start)
 	j.mu.Lock()
+	if remoteErr != nil {
+		j.failRemoteLocked(fmt.Errorf("journal: writing txids %d-%d to the shared edit log: %w", upto-int64(n)+1, upto, remoteErr))
+	}
 	j.mu.spare = buf[:0]
 	for i, err := range errs {
 		if err != nil {
@@ -277,6 +315,17 @@ func writeAll(segs []*segment, b []byte) []error {
 	return errs
 }
 
+// failRemoteLocked fails the journal: the shared edit log is required.
+func (j *Journal) failRemoteLocked(err error) {
+	if j.mu.err == nil {
+		j.mu.err = fmt.Errorf("%w: %w", ErrFailed, err)
+	}
+	for _, s := range j.mu.segs {
+		s.abort()
+	}
+	j.mu.segs = nil
+}
+
 // dropUnhealthyLocked stops writing to directories someone else took out
 // of service (a failed image save in an IMAGE_AND_EDITS directory).
 func (j *Journal) dropUnhealthyLocked() {
@@ -295,7 +344,7 @@ func (j *Journal) dropLocked(s *segment, err error) {
 	j.mu.segs = slices.DeleteFunc(j.mu.segs, func(x *segment) bool { return x == s })
 	j.dirs.Failed(s.dir, err)
 	j.mu.stats.FailedDirs++
-	if len(j.mu.segs) == 0 && j.mu.err == nil {
+	if len(j.mu.segs) == 0 && j.mu.err == nil && j.opts.Remote == nil {
 		j.mu.err = fmt.Errorf("%w: %w: every edits directory failed; last: %w",
 			ErrFailed, storage.ErrNoDirsLeft, err)
 	}

@@ -86,6 +86,9 @@ func (j *Journal) Abort() {
 		s.abort()
 	}
 	j.mu.segs = nil
+	if r := j.opts.Remote; r != nil {
+		r.Abort()
+	}
 	if j.mu.err == nil {
 		j.mu.err = ErrClosed
 	}
@@ -119,11 +122,21 @@ func (j *Journal) startSegmentLocked(first int64) error {
 			last = err
 		}
 	}
-	if len(segs) == 0 {
+	if len(segs) == 0 && j.opts.Remote == nil {
 		j.mu.err = fmt.Errorf("%w: %w: every edits directory failed; last: %w", ErrFailed, storage.ErrNoDirsLeft, last)
 		return j.mu.err
 	}
+	if r := j.opts.Remote; r != nil {
+		j.mu.Unlock()
+		err := r.StartSegment(first)
+		j.mu.Lock()
+		if err != nil {
+			j.failRemoteLocked(fmt.Errorf("journal: starting segment %d in the shared edit log: %w", first, err))
+			return j.mu.err
+		}
+	}
 	j.mu.cur = append(j.mu.cur[:0], header...)
+	j.mu.headed = true
 	start := editlog.NewOp(editlog.OpStartLogSegment)
 	if _, err := j.appendLocked(&start); err != nil {
 		return err
@@ -145,13 +158,21 @@ func (j *Journal) endSegmentLocked() (last int64, err error) {
 	if j.mu.err != nil {
 		return 0, j.mu.err
 	}
-	segs := slices.Clone(j.mu.segs)
+	segs, first := slices.Clone(j.mu.segs), j.mu.first
 	j.mu.Unlock()
 	errs := make([]error, len(segs))
 	for i, s := range segs {
 		errs[i] = s.finalize(j.fsys, last)
 	}
+	var remoteErr error
+	if r := j.opts.Remote; r != nil {
+		remoteErr = r.Finalize(first, last)
+	}
 	j.mu.Lock()
+	if remoteErr != nil {
+		j.failRemoteLocked(fmt.Errorf("journal: finalizing segment %d-%d in the shared edit log: %w", first, last, remoteErr))
+		return 0, j.mu.err
+	}
 	for i, err := range errs {
 		if err != nil {
 			j.dropLocked(segs[i], fmt.Errorf("journal: finalizing %s: %w", segs[i].path(), err))
