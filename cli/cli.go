@@ -37,7 +37,7 @@ func commands() []command {
 	return []command{
 		{"namenode", "run the DFS namenode", runNameNode},
 		{"datanode", "run a DFS datanode", runDatanode},
-		{"journalnode", "run the DFS journalnode", nil},
+		{"journalnode", "run the DFS journalnode", runJournalnode},
 		{"zkfc", "run the ZK Failover Controller daemon", nil},
 		{"haadmin", "run a DFS HA admin client", nil},
 		{"dfsadmin", "run a DFS admin client", runDFSAdmin},

@@ -17,7 +17,7 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestSubcommandsNotBuiltSaySoAndExit1(t *testing.T) {
-	for _, name := range []string{"journalnode", "zkfc", "haadmin"} {
+	for _, name := range []string{"zkfc", "haadmin"} {
 		code, _, stderr := run(t, name)
 		if code != 1 || !strings.Contains(stderr, "not built yet") {
 			t.Errorf("hdfsd %s: exit %d, stderr %q; want exit 1 saying it is not built yet", name, code, stderr)
