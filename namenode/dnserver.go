@@ -317,6 +317,14 @@ func (d dnServer) CommitBlockSynchronization(ctx context.Context, c *dnrpc.Commi
 			ch, err = n.tree.UpdateBlocks(super(op), "", fileID, "", func(cur []namespace.Block) ([]namespace.Block, error) {
 				return cur[:len(cur)-1], nil
 			})
+			if err == nil && c.CloseFile {
+				// The block had no data anywhere: it goes, and the file
+				// closes with the blocks before it (closeFileCommitBlocks).
+				var closed *namespace.Change
+				if closed, err = n.tree.CompleteFile(super(op), "", fileID, "", nil); err == nil {
+					ch.Records = append(ch.Records, closed.Records...)
+				}
+			}
 		case c.CloseFile:
 			last := namespace.Block{ID: c.Block.ID, GenStamp: c.NewGenStamp, NumBytes: c.NewLength}
 			ch, err = n.tree.CompleteFile(super(op), "", fileID, "", &last)

@@ -87,7 +87,7 @@ func (m *Manager) diffReport(ni int, st uint32, replicas []Replica, t int64) {
 func (m *Manager) applyReported(s, st uint32, rep Replica, t int64) {
 	r := &m.blocks.recs[s]
 	if corrupt, staleGS := checkCorrupt(r, rep); corrupt {
-		m.markCorrupt(s, st, staleGS, t)
+		m.markCorrupt(s, st, rep.GenStamp, rep.NumBytes, staleGS, t)
 		return
 	}
 	if isUnderConstruction(r.state, rep.State) {
@@ -146,8 +146,11 @@ func isUnderConstruction(b BlockState, rs ReplicaState) bool {
 // on the storage) as corrupt. It is deleted right away when the block
 // has enough live replicas, more live+corrupt than expected, or the
 // replica is stale from a failed write; otherwise the block is queued
-// for reconstruction and the replica deleted once that is done.
-func (m *Manager) markCorrupt(s, st uint32, staleGS bool, t int64) {
+// for reconstruction and the replica deleted once that is done. gs and
+// numBytes are the corrupt replica's as reported
+// (BlockToMarkCorrupt.getCorrupted): a DataNode deletes a replica only
+// when the generation stamp it is told matches its own.
+func (m *Manager) markCorrupt(s, st uint32, gs, numBytes int64, staleGS bool, t int64) {
 	if m.blocks.addReplica(s, st) {
 		m.storages[st].blocks[s] = struct{}{}
 	}
@@ -162,7 +165,9 @@ func (m *Manager) markCorrupt(s, st uint32, staleGS bool, t int64) {
 	minOK := c.live >= m.cfg.MinReplication
 	if c.live >= exp || (minOK && c.live+c.corrupt > exp) || (minOK && staleGS) {
 		if c.live >= 1 {
-			m.invalidateReplica(s, st, t)
+			id := r.id
+			m.removeStoredBlock(s, st, t)
+			m.addToInvalidates(int(m.storages[st].node), id, gs, numBytes)
 		}
 		return
 	}
@@ -231,7 +236,8 @@ func (m *Manager) ReportBadBlock(id, genStamp int64, uuid, storageID string, now
 			return nil
 		}
 	}
-	m.markCorrupt(s, st, m.blocks.recs[s].genStamp > genStamp, ms(now))
+	r := &m.blocks.recs[s]
+	m.markCorrupt(s, st, genStamp, r.numBytes, r.genStamp > genStamp, ms(now))
 	return nil
 }
 

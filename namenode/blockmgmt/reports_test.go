@@ -168,3 +168,25 @@ func TestInvalidateCommandsLimitedTo1000Blocks(t *testing.T) {
 	expect(t, "batches", join(sizes), "1000 1000 500")
 	expect(t, "blocks", c.m.NumBlocks(), 0)
 }
+
+// A stale replica is deleted by the generation stamp it was reported
+// with (BlockToMarkCorrupt.getCorrupted): a DataNode refuses to delete a
+// replica whose generation stamp differs from the one it is told, so the
+// block's current one would leave the stale replica there for good, and
+// the node would refuse a new copy of the block.
+func TestStaleReplicaIsInvalidatedWithItsOwnGenStamp(t *testing.T) {
+	c := newCluster(t, DefaultConfig(), "", "", "", "")
+	c.write(1, 3, "10.0.0.1")
+	// dn1's replica is left from before a recovery (RUR replicas are
+	// reported as their original RBW state).
+	c.fullReport("dn1", Replica{ID: 1, GenStamp: 999, NumBytes: 0, State: RBW})
+	var got []string
+	for _, cmd := range c.heartbeat("dn1") {
+		if cmd.Action == ActionInvalidate {
+			for _, b := range cmd.Blocks {
+				got = append(got, fmt.Sprintf("blk_%d_%d len=%d", b.ID, b.GenStamp, b.NumBytes))
+			}
+		}
+	}
+	expect(t, "invalidate", join(got), "blk_1_999 len=0")
+}
