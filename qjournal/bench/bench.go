@@ -1,0 +1,188 @@
+// Package bench measures the quorum journal: journal throughput (txns/s)
+// and the latency of each acknowledged batch (p50, p99), with N writers
+// each writing its own journal on the same JournalNodes. Run is the entry
+// point for `hdfsd bench qjm`.
+package bench
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hdfsd/hdfsd/namenode/editlog"
+	"github.com/hdfsd/hdfsd/qjournal/client"
+	"github.com/hdfsd/hdfsd/qjournal/internal/memjn"
+)
+
+// Options are the benchmark's knobs.
+type Options struct {
+	Journals  []string      // JournalNode RPC addresses; empty with Local > 0
+	Local     int           // start this many in-memory JournalNodes instead
+	JournalID string        // writer i writes journal "<JournalID>-<i>"
+	Writers   int           // concurrent writers
+	Batch     int           // transactions per journal call
+	Duration  time.Duration // how long each writer writes
+	Batches   int           // or how many batches each writer writes (0: by Duration)
+	Roll      int           // transactions per segment
+	Format    bool          // format each journal first (force)
+}
+
+// Report is what one run measured.
+type Report struct {
+	Txns       int64
+	Batches    int
+	Elapsed    time.Duration
+	P50, P99   time.Duration
+	Max        time.Duration
+	TxnsPerSec float64
+}
+
+func (r Report) String() string {
+	return fmt.Sprintf("txns=%d batches=%d elapsed=%v throughput=%.0f txns/s batch latency p50=%v p99=%v max=%v",
+		r.Txns, r.Batches, r.Elapsed.Round(time.Millisecond), r.TxnsPerSec, r.P50, r.P99, r.Max)
+}
+
+// Run parses args, runs the benchmark and prints the report; it returns
+// the process exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench qjm", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o Options
+	journals := fs.String("journals", "", "JournalNode RPC addresses, host:port separated by ',' or ';'")
+	fs.IntVar(&o.Local, "local", 0, "start this many in-memory JournalNodes instead of -journals")
+	fs.StringVar(&o.JournalID, "jid", "qjmbench", "journal id prefix; writer i uses <jid>-<i>")
+	fs.IntVar(&o.Writers, "writers", 1, "concurrent writers, one journal each")
+	fs.IntVar(&o.Batch, "batch", 100, "transactions per journal call")
+	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "how long each writer writes")
+	fs.IntVar(&o.Batches, "batches", 0, "batches per writer (overrides -duration)")
+	fs.IntVar(&o.Roll, "roll", 100000, "transactions per segment")
+	fs.BoolVar(&o.Format, "format", true, "format each benchmark journal first")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	for _, a := range strings.FieldsFunc(*journals, func(r rune) bool { return r == ',' || r == ';' }) {
+		o.Journals = append(o.Journals, strings.TrimSpace(a))
+	}
+	if len(o.Journals) == 0 && o.Local == 0 {
+		fmt.Fprintln(stderr, "bench qjm: give -journals host:port,... or -local N")
+		return 2
+	}
+	rep, err := Measure(ctx, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "bench qjm: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "qjm writers=%d batch=%d %v\n", o.Writers, o.Batch, rep)
+	return 0
+}
+
+// Measure runs the benchmark.
+func Measure(ctx context.Context, o Options) (Report, error) {
+	if o.Writers <= 0 || o.Batch <= 0 || o.Roll <= 0 {
+		return Report{}, errors.New("writers, batch and roll must be positive")
+	}
+	if o.Local > 0 {
+		jns, err := memjn.Start(o.Local, false)
+		if err != nil {
+			return Report{}, err
+		}
+		defer memjn.Close(jns)
+		o.Journals = memjn.Addrs(jns)
+	}
+	var mu sync.Mutex
+	var lat []time.Duration
+	var txns int64
+	var firstErr error
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; i < o.Writers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, n, err := writer(ctx, o, fmt.Sprintf("%s-%d", o.JournalID, i))
+			mu.Lock()
+			defer mu.Unlock()
+			lat = append(lat, l...)
+			txns += n
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return Report{}, firstErr
+	}
+	return report(lat, txns, time.Since(start)), nil
+}
+
+func report(lat []time.Duration, txns int64, elapsed time.Duration) Report {
+	r := Report{Txns: txns, Batches: len(lat), Elapsed: elapsed}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		r.P50, r.P99, r.Max = lat[len(lat)/2], lat[(len(lat)*99)/100], lat[len(lat)-1]
+	}
+	if elapsed > 0 {
+		r.TxnsPerSec = float64(txns) / elapsed.Seconds()
+	}
+	return r
+}
+
+// writer formats (optionally), becomes the writer of jid and journals
+// batches until the time or count runs out, rolling segments.
+func writer(ctx context.Context, o Options, jid string) ([]time.Duration, int64, error) {
+	m := client.New(client.Config{Journals: o.Journals, JournalID: jid,
+		Namespace: client.NamespaceInfo{LayoutVersion: editlog.CurrentLayoutVersion, NamespaceID: 4242,
+			ClusterID: "CID-qjm-bench", BlockPoolID: "BP-4242-127.0.0.1-1", BuildVersion: "hdfsd", SoftwareVersion: "3.4.1"},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	defer m.Close()
+	if o.Format {
+		if err := m.Format(ctx, true); err != nil {
+			return nil, 0, err
+		}
+	}
+	rec, err := m.RecoverUnfinalizedSegments(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	next := uint64(1)
+	if rec.Recovered {
+		next = rec.Segment.End + 1
+	}
+	w := &segWriter{m: m}
+	deadline := time.Now().Add(o.Duration)
+	var lat []time.Duration
+	var txns int64
+	for b := 0; ; b++ {
+		if (o.Batches > 0 && b >= o.Batches) || (o.Batches == 0 && time.Now().After(deadline)) || ctx.Err() != nil {
+			break
+		}
+		if w.s == nil {
+			if err := w.start(ctx, next); err != nil {
+				return lat, txns, err
+			}
+			next++
+		}
+		t0 := time.Now()
+		if err := w.journal(ctx, next, o.Batch); err != nil {
+			return lat, txns, err
+		}
+		lat = append(lat, time.Since(t0))
+		next += uint64(o.Batch)
+		txns += int64(o.Batch)
+		if next-w.s.Segment() >= uint64(o.Roll) {
+			if err := w.roll(ctx, next); err != nil {
+				return lat, txns, err
+			}
+			next++
+		}
+	}
+	return lat, txns, nil
+}
