@@ -113,6 +113,11 @@ func (c *checkpointer) purgeLocked() {
 	if err := c.st.Purge(c.n.cfg.Retention, storage.KindImage, open); err != nil {
 		c.log.Warn("purging old images and edits", "err", err)
 	}
+	if c.n.shared != nil {
+		if keep, err := c.st.EditsToKeep(c.n.cfg.Retention); err == nil && keep > 0 {
+			_ = c.n.shared.PurgeLogsOlderThan(context.Background(), uint64(keep))
+		}
+	}
 }
 
 // due reports whether a background checkpoint should run: the newest

@@ -24,6 +24,13 @@ type Config struct {
 
 	NameDirs  []string // dfs.namenode.name.dir, as local paths
 	EditsDirs []string // dfs.namenode.edits.dir, as local paths
+	// SharedEdits is the qjournal:// URI of the JournalNodes, from
+	// dfs.namenode.edits.dir or dfs.namenode.shared.edits.dir; "" when the
+	// edit log is local only.
+	SharedEdits string
+	// conf is the configuration this was read from (the shared edit log's
+	// client reads its timeouts there).
+	conf *conf.Conf
 
 	Namespace namespace.Config
 
@@ -66,7 +73,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	cfg := Config{HDFS: h, IPC: ipc}
+	cfg := Config{HDFS: h, IPC: ipc, conf: c}
 	var errs []error
 	r := conf.NewReader(c)
 	get, geti, getf := r.Duration, r.Int64, r.Float
@@ -84,15 +91,29 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 		}
 		cfg.NameDirs = append(cfg.NameDirs, p)
 	}
-	for _, d := range h.EditsDirs {
+	localEdits, shared := splitEditsDirs(h.EditsDirs)
+	for _, d := range localEdits {
 		p, err := localDir(d)
 		if err != nil {
 			errs = append(errs, err)
 		}
 		cfg.EditsDirs = append(cfg.EditsDirs, p)
 	}
+	if v, ok := c.GetTrimmed(conf.KeyNameNodeSharedEditsDir); ok && v != "" {
+		if !isQJournal(v) {
+			errs = append(errs, fmt.Errorf("namenode: %s = %s: only qjournal:// shared edits are supported", conf.KeyNameNodeSharedEditsDir, v))
+		}
+		shared = append(shared, v)
+	}
+	switch len(shared) {
+	case 0:
+	case 1:
+		cfg.SharedEdits = shared[0]
+	default:
+		errs = append(errs, fmt.Errorf("namenode: more than one qjournal:// edits dir (%s)", strings.Join(shared, ", ")))
+	}
 
-	if len(cfg.EditsDirs) == 0 {
+	if len(h.EditsDirs) == 0 {
 		// dfs.namenode.edits.dir defaults to ${dfs.namenode.name.dir}.
 		cfg.EditsDirs = append([]string(nil), cfg.NameDirs...)
 	}

@@ -130,6 +130,11 @@ func (d *Daemon) Close() error {
 	if err := d.jn.Close(); err != nil {
 		errs = append(errs, err)
 	}
+	if d.ns.shared != nil {
+		if err := d.ns.shared.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if err := d.st.Close(); err != nil {
 		errs = append(errs, err)
 	}
@@ -148,6 +153,9 @@ func (d *Daemon) abort() {
 	close(d.closed)
 	d.stopServers()
 	d.jn.Abort()
+	if d.ns.shared != nil {
+		_ = d.ns.shared.Close()
+	}
 	_ = d.st.Close()
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/hdfsd/hdfsd/namenode/editlog"
 	"github.com/hdfsd/hdfsd/namenode/journal"
@@ -104,7 +105,7 @@ func (n *Namesystem) rebuild(ctx context.Context, st *storage.Storage, end int64
 	ids := img.ids
 	ap := &applier{tree: img.tree, ids: &ids, last: img.txid}
 	n2 := 0
-	last, err := journal.Replay(st.FS, segs, img.txid+1, func(op *editlog.Op) error {
+	apply := func(op *editlog.Op) error {
 		if n2++; n2%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -112,9 +113,21 @@ func (n *Namesystem) rebuild(ctx context.Context, st *storage.Storage, end int64
 			duty.tick()
 		}
 		return ap.apply(op)
-	})
+	}
+	last, err := journal.Replay(st.FS, segs, img.txid+1, apply)
 	if err != nil {
 		return nil, IDs{}, err
+	}
+	if last < end && n.shared != nil {
+		// The rest is on the JournalNodes only (no local edits dir has it).
+		rfs, rsegs, err := remoteSegments(ctx, n.shared, last+1)
+		if err != nil {
+			return nil, IDs{}, err
+		}
+		rsegs = slices.DeleteFunc(rsegs, func(s storage.Segment) bool { return s.First > end })
+		if last, err = journal.Replay(rfs, rsegs, last+1, apply); err != nil {
+			return nil, IDs{}, err
+		}
 	}
 	if last != end {
 		return nil, IDs{}, fmt.Errorf("namenode: checkpoint replay reached txid %d, not %d", last, end)

@@ -14,6 +14,7 @@ import (
 	"github.com/hdfsd/hdfsd/namenode/namespace"
 	"github.com/hdfsd/hdfsd/namenode/nnimage"
 	"github.com/hdfsd/hdfsd/namenode/storage"
+	"github.com/hdfsd/hdfsd/qjournal/client"
 )
 
 // EditLog is what the namesystem needs of its edit log: Append assigns
@@ -43,6 +44,7 @@ type Namesystem struct {
 	blockPoolID string
 	version     storage.Version // the storage's identity, for DataNodes
 	bs          *blockSide      // block manager and DataNode state
+	shared      *client.Manager // the JournalNodes' shared edit log; nil when none
 
 	mu   sync.Mutex // orders mutations and their edits
 	elog EditLog

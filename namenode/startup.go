@@ -16,6 +16,7 @@ import (
 	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
 	"github.com/hdfsd/hdfsd/namenode/storage"
+	"github.com/hdfsd/hdfsd/qjournal/client"
 )
 
 // Format is `hdfs namenode -format`: new IDs, and in every name and edits
@@ -47,6 +48,11 @@ func FormatOn(fsys storage.FS, cfg Config, opt storage.FormatOptions, log *slog.
 	meta := freshMeta(v.NamespaceID)
 	if err := storage.SaveImage(fsys, dirs, 0, imageSaver(tree, meta, cfg)); err != nil {
 		return err
+	}
+	if cfg.SharedEdits != "" {
+		if err := formatShared(context.Background(), cfg.conf, cfg, v, opt, log); err != nil {
+			return err
+		}
 	}
 	if fs := dirs.Failures(); len(fs) > 0 {
 		return fmt.Errorf("namenode: saving the image in %s: %w", fs[0].Dir.Root, fs[0].Err)
@@ -94,7 +100,9 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	if err := st.Recover(scan, 0); err != nil {
 		return nil, err
 	}
-	plan, err := st.Inspect(scan, storage.InspectOptions{ForWrite: true})
+	// With a shared edit log the edits up to seen_txid may be on the
+	// JournalNodes only: that is checked after they are read too.
+	plan, err := st.Inspect(scan, storage.InspectOptions{ForWrite: cfg.SharedEdits == ""})
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +126,35 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	if last < img.txid {
 		last = img.txid
 	}
+	// The shared edit log: become its writer (a new epoch, unfinished
+	// segments recovered), then replay what it holds beyond the local
+	// edits (FSEditLog.recoverUnclosedStreams, selectInputStreams).
+	if ns.shared, err = sharedManager(c, cfg, st.Version); err != nil {
+		return nil, err
+	}
+	if ns.shared != nil {
+		defer func() {
+			if !ok {
+				ns.shared.Close()
+			}
+		}()
+		rec, err := ns.shared.RecoverUnfinalizedSegments(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("namenode: recovering the shared edit log %s: %w", cfg.SharedEdits, err)
+		}
+		log.Info("Became the writer of the shared edit log", "uri", cfg.SharedEdits, "epoch", rec.Epoch, "recovered", rec.Recovered)
+		rfs, rsegs, err := remoteSegments(ctx, ns.shared, last+1)
+		if err != nil {
+			return nil, err
+		}
+		if last, err = journal.Replay(rfs, rsegs, last+1, ap.apply); err != nil {
+			return nil, err
+		}
+		if need := plan.MaxSeenTxID - 1; last < need {
+			return nil, fmt.Errorf("namenode: Gap in transactions. Expected to be able to read up until at least txid %d "+
+				"but the local edits dirs and the JournalNodes of %s end at txid %d", need, cfg.SharedEdits, last)
+		}
+	}
 	log.Info("Loaded edits", "lastTxId", last, "segments", len(plan.Segments), "took", time.Since(began))
 
 	switch {
@@ -137,8 +174,11 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		}
 	}
 	d.version = st.Version
-	jn, err := journal.Open(fsys, d.dirs, last+1, journal.Options{
-		RollThreshold: journal.RollThreshold(float32(cfg.AutorollMultiplier), cfg.CheckpointTxns)})
+	jopts := journal.Options{RollThreshold: journal.RollThreshold(float32(cfg.AutorollMultiplier), cfg.CheckpointTxns)}
+	if ns.shared != nil {
+		jopts.Remote = client.NewRemote(ns.shared, storage.LayoutVersion)
+	}
+	jn, err := journal.Open(fsys, d.dirs, last+1, jopts)
 	if err != nil {
 		return nil, err
 	}

@@ -89,14 +89,8 @@ func (r *run) nodeStatus(rep *Replica) string {
 			reason = "ANY"
 		}
 		return CorruptStatus + "\t ReasonCode: " + reason
-	case n.Admin == Decommissioned:
-		return "is DECOMMISSIONED"
-	case n.Admin == Decommissioning:
-		return "is DECOMMISSIONING"
-	case r.o.Maintenance && n.Admin == EnteringMaintenance:
-		return "is ENTERING MAINTENANCE"
-	case r.o.Maintenance && n.Admin == InMaintenance:
-		return "is IN MAINTENANCE"
+	case r.adminWord(n) != "":
+		return "is " + r.adminWord(n)
 	case n.Stale:
 		return "is STALE"
 	case rep.Excess:

@@ -53,20 +53,23 @@ func allCorrupt(b *Block, c counts) bool {
 	return c.corrupt != 0 && c.corrupt == len(b.Replicas)
 }
 
-// locationRacks counts the racks of the locations a reader is given: the
-// good replicas (all of them when all are corrupt), without the nodes in
-// maintenance that cannot be read.
+// located reports whether rep is among the locations a reader is given:
+// the good replicas (all of them when all are corrupt), without the nodes
+// in maintenance that cannot be read.
+func located(rep *Replica, allCorrupt bool) bool {
+	if rep.Corrupt && !allCorrupt {
+		return false
+	}
+	return !(rep.Node.Admin == InMaintenance || (rep.Node.Admin == EnteringMaintenance && rep.Node.Dead))
+}
+
+// locationRacks counts the racks of the locations a reader is given.
 func locationRacks(b *Block, corrupt bool) int {
 	racks := map[string]bool{}
 	for i := range b.Replicas {
-		rep := &b.Replicas[i]
-		if rep.Corrupt && !corrupt {
-			continue
+		if rep := &b.Replicas[i]; located(rep, corrupt) {
+			racks[rep.Node.Rack] = true
 		}
-		if rep.Node.Admin == InMaintenance || (rep.Node.Admin == EnteringMaintenance && rep.Node.Dead) {
-			continue
-		}
-		racks[rep.Node.Rack] = true
 	}
 	return len(racks)
 }
@@ -252,9 +255,9 @@ func (r *run) replicaInfo(b *Block, complete bool) string {
 	return sb.String()
 }
 
-// replicaState is the -replicaDetails word of one replica.
-func (r *run) replicaState(rep *Replica) string {
-	n := &rep.Node
+// adminWord names the admin state of n that fsck prints, or is "" (the
+// maintenance states only with -maintenance).
+func (r *run) adminWord(n *Node) string {
 	switch {
 	case n.Admin == Decommissioned:
 		return "DECOMMISSIONED"
@@ -264,6 +267,17 @@ func (r *run) replicaState(rep *Replica) string {
 		return "ENTERING MAINTENANCE"
 	case r.o.Maintenance && n.Admin == InMaintenance:
 		return "IN MAINTENANCE"
+	}
+	return ""
+}
+
+// replicaState is the -replicaDetails word of one replica.
+func (r *run) replicaState(rep *Replica) string {
+	n := &rep.Node
+	if w := r.adminWord(n); w != "" {
+		return w
+	}
+	switch {
 	case rep.Corrupt:
 		return "CORRUPT"
 	case rep.Excess:

@@ -59,14 +59,9 @@ func (p *policySummary) add(b *Block, specified string) {
 	corrupt := allCorrupt(b, countReplicas(b))
 	var types []string
 	for i := range b.Replicas {
-		rep := &b.Replicas[i]
-		if rep.Corrupt && !corrupt {
-			continue
+		if rep := &b.Replicas[i]; located(rep, corrupt) {
+			types = append(types, rep.StorageType)
 		}
-		if rep.Node.Admin == InMaintenance || (rep.Node.Admin == EnteringMaintenance && rep.Node.Dead) {
-			continue
-		}
-		types = append(types, rep.StorageType)
 	}
 	sort.SliceStable(types, func(i, j int) bool { return storageOrdinal(types[i]) < storageOrdinal(types[j]) })
 	key := specified + "|" + strings.Join(types, ",")

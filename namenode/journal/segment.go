@@ -21,21 +21,92 @@ var fill = bytes.Repeat([]byte{byte(editlog.OpInvalid)}, PreallocationLength)
 
 // header is the start of every segment hdfsd writes: layout version -67
 // and the layout flags word (0).
-var header = binary.BigEndian.AppendUint32(
-	binary.BigEndian.AppendUint32(nil, uint32(layoutVersion)), 0)
+var header = SegmentHeader(layoutVersion)
 
 var layoutVersion = editlog.CurrentLayoutVersion
+
+// SegmentHeader is the start of a segment file: the layout version and the
+// layout flags word (0).
+func SegmentHeader(layoutVersion int32) []byte {
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(layoutVersion)), 0)
+}
+
+// SegmentFile is an open in-progress segment file that grows in
+// PreallocationLength steps of OP_INVALID bytes when its FS can write at
+// an offset (EditLogFileOutputStream's file handling). The local journal
+// and the JournalNode write their segments through it.
+type SegmentFile struct {
+	f    storage.File
+	rf   storage.RandomFile // nil: the FS cannot preallocate
+	pos  int64              // where the next record goes
+	size int64              // the file's size, padding included
+}
+
+// NewSegmentFile writes the segment in f, from its start.
+func NewSegmentFile(f storage.File) *SegmentFile {
+	rf, _ := f.(storage.RandomFile)
+	return &SegmentFile{f: f, rf: rf}
+}
+
+// Write writes b after the records so far, first preallocating when fewer
+// than len(b) bytes of padding are left. It does not sync; grew reports
+// that the file's size changed, which a sync must then make durable too.
+func (s *SegmentFile) Write(b []byte) (grew bool, err error) {
+	if s.rf == nil {
+		if _, err := s.f.Write(b); err != nil {
+			return false, err
+		}
+		s.pos += int64(len(b))
+		s.size = s.pos
+		return true, nil
+	}
+	size := s.size
+	if err := s.preallocate(len(b)); err != nil {
+		return false, err
+	}
+	if _, err := s.rf.WriteAt(b, s.pos); err != nil {
+		return false, err
+	}
+	s.pos += int64(len(b))
+	return s.size != size, nil
+}
+
+// preallocate appends whole PreallocationLength steps of OP_INVALID until
+// n bytes fit before the end of the file.
+func (s *SegmentFile) preallocate(n int) error {
+	step := int64(len(fill)) // PreallocationLength; tests may shorten it
+	for need := int64(n) - (s.size - s.pos); need > 0; need -= step {
+		if _, err := s.rf.WriteAt(fill, s.size); err != nil {
+			return err
+		}
+		s.size += step
+	}
+	return nil
+}
+
+// Sync fsyncs the file.
+func (s *SegmentFile) Sync() error { return s.f.Sync() }
+
+// Trim cuts the padding off after the records and makes that durable.
+func (s *SegmentFile) Trim() error {
+	if s.rf == nil {
+		return nil
+	}
+	if err := s.rf.Truncate(s.pos); err != nil {
+		return err
+	}
+	return s.f.Sync()
+}
+
+// Close closes the file.
+func (s *SegmentFile) Close() error { return s.f.Close() }
 
 // segment is the in-progress segment file of one edits directory: Hadoop's
 // EditLogFileOutputStream without the buffers, which the Journal keeps.
 type segment struct {
-	dir      storage.Dir
-	first    int64
-	f        storage.File
-	rf       storage.RandomFile // nil: the FS cannot preallocate
-	pos      int64              // where the next record goes
-	size     int64              // the file's size, padding included
-	prealloc int                // preallocation steps taken
+	*SegmentFile
+	dir   storage.Dir
+	first int64
 }
 
 func (s *segment) path() string { return s.dir.File(storage.InProgressName(s.first)) }
@@ -49,8 +120,7 @@ func createSegment(fsys storage.FS, dir storage.Dir, first int64) (*segment, err
 	if err != nil {
 		return nil, err
 	}
-	s.f = f
-	s.rf, _ = f.(storage.RandomFile)
+	s.SegmentFile = NewSegmentFile(f)
 	// Hadoop does not sync the directory; without it a crash could lose
 	// the new name together with synced transactions.
 	if err := fsys.SyncDir(dir.Current()); err != nil {
@@ -64,23 +134,11 @@ func createSegment(fsys storage.FS, dir storage.Dir, first int64) (*segment, err
 // flushAndSync does: preallocate when fewer than len(b) bytes of padding
 // are left, write, fsync.
 func (s *segment) write(b []byte) error {
-	if s.rf == nil {
-		if _, err := s.f.Write(b); err != nil {
-			return err
-		}
-		s.pos += int64(len(b))
-		s.size = s.pos
-		return s.f.Sync()
-	}
-	size := s.size
-	if err := s.preallocate(len(b)); err != nil {
+	grew, err := s.Write(b)
+	if err != nil {
 		return err
 	}
-	if _, err := s.rf.WriteAt(b, s.pos); err != nil {
-		return err
-	}
-	s.pos += int64(len(b))
-	if s.size != size {
+	if grew {
 		return s.f.Sync() // the file grew: its size must be durable too
 	}
 	// Inside the preallocated length only the bytes change, so their sync
@@ -88,34 +146,15 @@ func (s *segment) write(b []byte) error {
 	return dataSync(s.f)
 }
 
-// preallocate appends whole PreallocationLength steps of OP_INVALID until
-// n bytes fit before the end of the file.
-func (s *segment) preallocate(n int) error {
-	step := int64(len(fill)) // PreallocationLength; tests may shorten it
-	for need := int64(n) - (s.size - s.pos); need > 0; need -= step {
-		if _, err := s.rf.WriteAt(fill, s.size); err != nil {
-			return err
-		}
-		s.size += step
-	}
-	return nil
-}
-
 // finalize cuts the padding off, closes the file and renames it
 // edits_<first>-<last> (FileJournalManager.finalizeLogSegment), then
 // makes the rename durable.
 func (s *segment) finalize(fsys storage.FS, last int64) error {
-	if s.rf != nil {
-		if err := s.rf.Truncate(s.pos); err != nil {
-			s.f.Close()
-			return err
-		}
-		// Hadoop closes without a sync; the truncation is made durable
-		// here so that a finalized file never keeps padding.
-		if err := s.f.Sync(); err != nil {
-			s.f.Close()
-			return err
-		}
+	// Hadoop closes without a sync; the truncation is made durable here
+	// so that a finalized file never keeps padding.
+	if err := s.Trim(); err != nil {
+		s.f.Close()
+		return err
 	}
 	if err := s.f.Close(); err != nil {
 		return err

@@ -225,3 +225,15 @@ func (s *Storage) WriteVersion() error {
 func (s *Storage) SaveImage(txid int64, save ImageSaver) error {
 	return SaveImage(s.FS, s.Dirs, txid, save)
 }
+
+// EditsToKeep is the first txid retention keeps in the edit logs (the
+// minTxIdToKeep NNStorageRetentionManager hands every journal, the shared
+// one included); 0 keeps everything.
+func (s *Storage) EditsToKeep(r Retention) (int64, error) {
+	ls, err := s.Listings(nil)
+	if err != nil {
+		return 0, err
+	}
+	minImage := imageTxIDToRetain(foundImages(ls, KindImage), r.CheckpointsRetained)
+	return editsToRetain(ls, r, minImage)
+}
