@@ -21,9 +21,10 @@ func runMinicluster(ctx context.Context, env *Env, args []string) int {
 	nnPort := fl.Int("nnport", 8020, "NameNode RPC port on 127.0.0.1 (0 picks a free one)")
 	httpPort := fl.Int("httpport", 9870, "NameNode HTTP port on 127.0.0.1 (0 picks a free one)")
 	dns := fl.Int("datanodes", 3, "number of DataNodes")
+	jns := fl.Int("journalnodes", 3, "number of JournalNodes holding the NameNode's shared edit log (0: local edits only)")
 	dir := fl.String("dir", "run/minicluster", "folder for the cluster's configuration and data")
 	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), "Usage: hdfsd minicluster [-nnport PORT] [-httpport PORT] [-datanodes N] [-dir DIR]")
+		fmt.Fprintln(fl.Output(), "Usage: hdfsd minicluster [-nnport PORT] [-httpport PORT] [-journalnodes N] [-datanodes N] [-dir DIR]")
 		fmt.Fprintln(fl.Output(), "\nStarts a local cluster on 127.0.0.1 with every daemon built so far and")
 		fmt.Fprintln(fl.Output(), "writes DIR/conf/core-site.xml for clients. Stops on Ctrl-C.")
 		fl.PrintDefaults()
@@ -36,7 +37,7 @@ func runMinicluster(ctx context.Context, env *Env, args []string) int {
 	if err := fl.Parse(args); err != nil {
 		return 1
 	}
-	cl, err := minicluster.Start(ctx, minicluster.Options{Dir: *dir, DataNodes: *dns, NNPort: *nnPort, HTTPPort: *httpPort,
+	cl, err := minicluster.Start(ctx, minicluster.Options{Dir: *dir, DataNodes: *dns, JournalNodes: *jns, NNPort: *nnPort, HTTPPort: *httpPort,
 		Site: map[string]string{"dfs.namenode.safemode.extension": "0"}, Logger: env.Logger})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v (try -nnport 0 -httpport 0)\n", err)
@@ -53,7 +54,7 @@ func runMinicluster(ctx context.Context, env *Env, args []string) int {
 	for _, dn := range cl.DataNodes {
 		dnAddrs = append(dnAddrs, dn.XferAddr())
 	}
-	printHowTo(env, addr, cl.NameNode.HTTPAddr(), confDir, dnAddrs)
+	printHowTo(env, addr, cl.NameNode.HTTPAddr(), confDir, dnAddrs, cl.SharedEdits())
 	if err := cl.Wait(); err != nil && ctx.Err() == nil {
 		fmt.Fprintf(env.Stderr, "hdfsd minicluster: %v\n", err)
 		return 1
@@ -82,7 +83,10 @@ func writeClientConf(confDir, addr, httpAddr string) error {
 	return site("hdfs-site.xml", "dfs.namenode.http-address", httpAddr)
 }
 
-func printHowTo(env *Env, addr, httpAddr, confDir string, dataNodes []string) {
+func printHowTo(env *Env, addr, httpAddr, confDir string, dataNodes []string, shared string) {
+	if shared == "" {
+		shared = "none: the edit log is in the name directory only"
+	}
 	abs, err := filepath.Abs(confDir)
 	if err != nil {
 		abs = confDir
@@ -91,6 +95,7 @@ func printHowTo(env *Env, addr, httpAddr, confDir string, dataNodes []string) {
 
   NameNode RPC:   %[1]s   (kept across runs in %[4]s)
   NameNode HTTP:  http://%[3]s/jmx
+  JournalNodes:   %[6]s
   DataNodes:      %[5]s
 
 Point a stock client at it:
@@ -103,7 +108,7 @@ Point a stock client at it:
 
 Configuration for clients: %[2]s/core-site.xml
 Stop with Ctrl-C.
-`, addr, abs, httpAddr, filepath.Join(filepath.Dir(abs), "name"), dataNodeList(dataNodes))
+`, addr, abs, httpAddr, filepath.Join(filepath.Dir(abs), "name"), dataNodeList(dataNodes), shared)
 }
 
 func dataNodeList(addrs []string) string {
