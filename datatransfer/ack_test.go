@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand"
+	"slices"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -62,7 +63,7 @@ func TestAckRoundTripAndTruncation(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := ReadAck(bytes.NewReader(wire))
-		if err != nil || got.Seqno != a.Seqno || got.DownstreamAckTimeNanos != a.DownstreamAckTimeNanos || !equalReplies(got.Replies, a.Replies) {
+		if err != nil || got.Seqno != a.Seqno || got.DownstreamAckTimeNanos != a.DownstreamAckTimeNanos || !slices.Equal(got.Replies, a.Replies) {
 			t.Fatalf("%+v: got %+v %v", a, got, err)
 		}
 		for i := 0; i < len(wire); i++ {
@@ -74,24 +75,12 @@ func TestAckRoundTripAndTruncation(t *testing.T) {
 	}
 }
 
-func equalReplies(a, b []Reply) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // A sender without flags (before HDFS-7270) still yields one Reply per node.
 func TestAckWithoutFlags(t *testing.T) {
 	p := &hdfspb.PipelineAckProto{Seqno: proto.Int64(4), Reply: []hdfspb.Status{hdfspb.Status_SUCCESS, hdfspb.Status_ERROR_CHECKSUM}}
 	wire, _ := AppendDelimited(nil, p)
 	a, err := ReadAck(bytes.NewReader(wire))
-	if err != nil || !equalReplies(a.Replies, []Reply{0, Reply(hdfspb.Status_ERROR_CHECKSUM)}) || a.Success() {
+	if err != nil || !slices.Equal(a.Replies, []Reply{0, Reply(hdfspb.Status_ERROR_CHECKSUM)}) || a.Success() {
 		t.Fatalf("%+v %v", a, err)
 	}
 	p.Flag = []uint32{0}
@@ -104,7 +93,7 @@ func TestAckWithoutFlags(t *testing.T) {
 func TestAckPrependAndOOB(t *testing.T) {
 	down := PipelineAck{Seqno: 7, Replies: []Reply{0, NewReply(hdfspb.Status_ERROR, 0, 0)}, DownstreamAckTimeNanos: 5}
 	up := down.Prepend(NewReply(hdfspb.Status_SUCCESS, ECNSupported, 0), 99)
-	if up.Seqno != 7 || up.DownstreamAckTimeNanos != 99 || !equalReplies(up.Replies, []Reply{32, 0, 1}) || up.Success() {
+	if up.Seqno != 7 || up.DownstreamAckTimeNanos != 99 || !slices.Equal(up.Replies, []Reply{32, 0, 1}) || up.Success() {
 		t.Fatalf("%+v", up)
 	}
 	if len(down.Replies) != 2 {

@@ -2,7 +2,6 @@ package datatransfer
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"os"
 	"path/filepath"
@@ -39,8 +38,8 @@ func loadConns(t testing.TB) []conn {
 		base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(n), ".gz"), ".c2s.bin")
 		conns = append(conns, conn{
 			name: base,
-			c2s:  readCapture(t, filepath.Join(dir, base+".c2s.bin")),
-			s2c:  readCapture(t, filepath.Join(dir, base+".s2c.bin")),
+			c2s:  golden.ReadMaybeGzip(t, filepath.Join(dir, base+".c2s.bin")),
+			s2c:  golden.ReadMaybeGzip(t, filepath.Join(dir, base+".s2c.bin")),
 		})
 	}
 	sort.Slice(conns, func(i, j int) bool { return connNum(conns[i].name) < connNum(conns[j].name) })
@@ -56,27 +55,6 @@ func connNum(name string) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
-}
-
-func readCapture(t testing.TB, path string) []byte {
-	t.Helper()
-	if b, err := os.ReadFile(path); err == nil {
-		return b
-	}
-	f, err := os.Open(path + ".gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // stream tracks how far a decoder got into a capture, so the bytes of each

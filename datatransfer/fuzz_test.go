@@ -2,6 +2,7 @@ package datatransfer
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,7 +108,7 @@ func FuzzPipelineAck(f *testing.F) {
 			t.Fatal(err)
 		}
 		a2, err := ReadAck(bytes.NewReader(again))
-		if err != nil || a2.Seqno != a.Seqno || !equalReplies(a2.Replies, a.Replies) || a2.DownstreamAckTimeNanos != a.DownstreamAckTimeNanos {
+		if err != nil || a2.Seqno != a.Seqno || !slices.Equal(a2.Replies, a.Replies) || a2.DownstreamAckTimeNanos != a.DownstreamAckTimeNanos {
 			t.Fatalf("ack %+v re-reads as %+v %v", a, a2, err)
 		}
 	})

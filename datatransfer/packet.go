@@ -127,13 +127,21 @@ func AppendPacket(b []byte, h PacketHeader, sums, data []byte) ([]byte, error) {
 		return b, fmt.Errorf("%w: packet of %d checksum and %d data bytes exceeds %d", ErrTooLarge, len(sums), len(data), MaxPacketSize)
 	}
 	h.DataLen = int32(len(data))
-	b = binary.BigEndian.AppendUint32(b, uint32(4+len(sums)+len(data)))
+	b = AppendPacketHeader(b, h, len(sums))
+	b = append(b, sums...)
+	return append(b, data...), nil
+}
+
+// AppendPacketHeader appends the lengths and header of a packet carrying
+// sumsLen checksum bytes and h.DataLen data bytes, which the caller sends
+// after it (a DataNode sends the data straight from the block file).
+func AppendPacketHeader(b []byte, h PacketHeader, sumsLen int) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(4+sumsLen+int(h.DataLen)))
 	lenAt := len(b)
 	b = append(b, 0, 0)
 	b = h.appendProto(b)
 	binary.BigEndian.PutUint16(b[lenAt:], uint16(len(b)-lenAt-2))
-	b = append(b, sums...)
-	return append(b, data...), nil
+	return b
 }
 
 // WritePacket writes one packet with a single Write.

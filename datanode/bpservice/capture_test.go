@@ -9,6 +9,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/internal/blocklist"
 	"github.com/hdfsd/hdfsd/internal/golden"
+	"github.com/hdfsd/hdfsd/internal/golden/rpccapture"
 	"github.com/hdfsd/hdfsd/protos/datanodepb"
 )
 
@@ -16,7 +17,7 @@ import (
 // dataset would have posted.
 func ibrEvents(t *testing.T, body []byte) (evs []func(*Service), received bool) {
 	var req datanodepb.BlockReceivedAndDeletedRequestProto
-	unmarshal(t, body, &req)
+	rpccapture.Unmarshal(t, body, &req)
 	for _, s := range req.GetBlocks() {
 		st := Storage{UUID: s.GetStorageUuid(), Type: Disk}
 		if s.Storage != nil {
@@ -48,9 +49,9 @@ func TestReplaysStockDataNodeSequence(t *testing.T) {
 		}
 		for _, file := range files {
 			t.Run(scenario+"/"+filepath.Base(file), func(t *testing.T) {
-				var stock []recordedCall
-				for _, c := range recordedCalls(t, file) {
-					if c.method != "commitBlockSynchronization" {
+				var stock []rpccapture.Call
+				for _, c := range rpccapture.Conn(t, file) {
+					if c.Method != "commitBlockSynchronization" {
 						stock = append(stock, c)
 					}
 				}
@@ -60,13 +61,13 @@ func TestReplaysStockDataNodeSequence(t *testing.T) {
 	}
 }
 
-func replay(t *testing.T, stock []recordedCall) {
+func replay(t *testing.T, stock []rpccapture.Call) {
 	h := startHarness(t, testNamespace(blocklist.CapabilityStorageBlockReportBuffers), StorageIDs{})
 	defer h.stop()
 	synctest.Wait()
 	want := make([]string, len(stock))
 	for i, c := range stock {
-		want[i] = c.method
+		want[i] = c.Method
 	}
 	const opening = 4 // versionRequest, registerDatanode, sendHeartbeat, blockReport
 	if got := h.nn.methods(); !slices.Equal(got, want[:opening]) {
@@ -74,11 +75,11 @@ func replay(t *testing.T, stock []recordedCall) {
 	}
 	posted := -1
 	for i := opening; i < len(stock); i++ {
-		switch stock[i].method {
+		switch stock[i].Method {
 		case "sendHeartbeat":
 			// Events that wait for a heartbeat happened before it.
-			if i+1 < len(stock) && stock[i+1].method == "blockReceivedAndDeleted" {
-				if evs, received := ibrEvents(t, stock[i+1].body); !received {
+			if i+1 < len(stock) && stock[i+1].Method == "blockReceivedAndDeleted" {
+				if evs, received := ibrEvents(t, stock[i+1].Req); !received {
 					for _, ev := range evs {
 						ev(h.svc)
 					}
@@ -94,8 +95,8 @@ func replay(t *testing.T, stock []recordedCall) {
 			if posted != i {
 				// Events that wait for a heartbeat but went out right after
 				// this report arrived while it was in flight.
-				if i+1 < len(stock) && stock[i+1].method == "blockReceivedAndDeleted" {
-					if evs, received := ibrEvents(t, stock[i+1].body); !received {
+				if i+1 < len(stock) && stock[i+1].Method == "blockReceivedAndDeleted" {
+					if evs, received := ibrEvents(t, stock[i+1].Req); !received {
 						h.nn.mu.Lock()
 						h.nn.mu.onIBR = func() {
 							for _, ev := range evs {
@@ -106,20 +107,20 @@ func replay(t *testing.T, stock []recordedCall) {
 						posted = i + 1
 					}
 				}
-				evs, _ := ibrEvents(t, stock[i].body)
+				evs, _ := ibrEvents(t, stock[i].Req)
 				for _, ev := range evs {
 					ev(h.svc)
 				}
 			}
 			synctest.Wait()
 		default:
-			t.Fatalf("stock call %d is %s", i, stock[i].method)
+			t.Fatalf("stock call %d is %s", i, stock[i].Method)
 		}
 		if posted == i+1 {
 			continue // its incremental report went out with the heartbeat
 		}
 		if got := h.nn.methods(); !slices.Equal(got, want[:i+1]) {
-			t.Fatalf("after stock call %d (%s):\ngot  %v\nwant %v", i, stock[i].method, got[max(0, len(got)-6):], want[max(0, i-5):i+1])
+			t.Fatalf("after stock call %d (%s):\ngot  %v\nwant %v", i, stock[i].Method, got[max(0, len(got)-6):], want[max(0, i-5):i+1])
 		}
 	}
 }

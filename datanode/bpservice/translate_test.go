@@ -9,6 +9,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/internal/blocklist"
 	"github.com/hdfsd/hdfsd/internal/golden"
+	"github.com/hdfsd/hdfsd/internal/golden/rpccapture"
 	"github.com/hdfsd/hdfsd/protos/datanodepb"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
@@ -27,9 +28,9 @@ func captureFiles(t *testing.T, scenario, suffix string) []string {
 func TestRequestsMatchStockDataNode(t *testing.T) {
 	for _, scenario := range []string{"b1-dn-nn-fresh-cluster", "b2-dn-nn-restart"} {
 		for _, file := range captureFiles(t, scenario, "c2s") {
-			calls := recordedCalls(t, file)
+			calls := rpccapture.Conn(t, file)
 			var regReq datanodepb.RegisterDatanodeRequestProto
-			unmarshal(t, calls[1].body, &regReq)
+			rpccapture.Unmarshal(t, calls[1].Req, &regReq)
 			stockReg := regReq.GetRegistration()
 			si := stockReg.GetStorageInfo()
 			ns := NamespaceInfo{NamespaceID: si.GetNamespceID(), ClusterID: si.GetClusterID(), CTime: si.GetCTime()}
@@ -39,10 +40,10 @@ func TestRequestsMatchStockDataNode(t *testing.T) {
 			}
 			for _, c := range calls[2:] {
 				var got, want proto.Message
-				switch c.method {
+				switch c.Method {
 				case "sendHeartbeat":
 					var hb datanodepb.HeartbeatRequestProto
-					unmarshal(t, c.body, &hb)
+					rpccapture.Unmarshal(t, c.Req, &hb)
 					var reports []StorageReport
 					for _, r := range hb.GetReports() {
 						reports = append(reports, StorageReport{Storage: storageFromProto(r.GetStorage()), Capacity: r.GetCapacity(),
@@ -52,7 +53,7 @@ func TestRequestsMatchStockDataNode(t *testing.T) {
 					got, want = heartbeatProto(reg, reports, st, hb.GetRequestFullBlockReportLease()), &hb
 				case "blockReport":
 					var br datanodepb.BlockReportRequestProto
-					unmarshal(t, c.body, &br)
+					rpccapture.Unmarshal(t, c.Req, &br)
 					var reports []StorageBlockReport
 					for _, r := range br.GetReports() {
 						rs, err := blocklist.DecodeReport(r.NumberOfBlocks, r.GetBlocks(), r.GetBlocksBuffers())
@@ -66,7 +67,7 @@ func TestRequestsMatchStockDataNode(t *testing.T) {
 					want = &br
 				case "blockReceivedAndDeleted":
 					var ibr datanodepb.BlockReceivedAndDeletedRequestProto
-					unmarshal(t, c.body, &ibr)
+					rpccapture.Unmarshal(t, c.Req, &ibr)
 					var reports []StorageIBR
 					for _, s := range ibr.GetBlocks() {
 						r := StorageIBR{Storage: storageFromProto(s.GetStorage())}
@@ -80,7 +81,7 @@ func TestRequestsMatchStockDataNode(t *testing.T) {
 					continue
 				}
 				if !proto.Equal(got, want) {
-					t.Fatalf("%s call %d %s:\n%v\nwant\n%v", filepath.Base(file), c.callID, c.method, got, want)
+					t.Fatalf("%s call %d %s:\n%v\nwant\n%v", filepath.Base(file), c.CallID, c.Method, got, want)
 				}
 			}
 		}
@@ -98,16 +99,16 @@ func storageFromProto(p *hdfspb.DatanodeStorageProto) Storage {
 func TestRecordedCommandsTranslate(t *testing.T) {
 	seen := map[CommandKind]int{}
 	for _, file := range captureFiles(t, "b1-dn-nn-fresh-cluster", "c2s") {
-		methods := map[int32]string{}
-		for _, c := range recordedCalls(t, file) {
-			methods[c.callID] = c.method
-		}
-		for id, body := range recordedResponses(t, strings.Replace(file, ".c2s.", ".s2c.", 1)) {
+		for _, call := range rpccapture.Conn(t, file) {
+			if !call.OK {
+				continue
+			}
+			id, body := call.CallID, call.Resp
 			var cmds []Command
-			switch methods[id] {
+			switch call.Method {
 			case "sendHeartbeat":
 				var p datanodepb.HeartbeatResponseProto
-				unmarshal(t, body, &p)
+				rpccapture.Unmarshal(t, body, &p)
 				res := heartbeatFromProto(&p)
 				if res.HA.State != Active || res.HA.TxID == 0 {
 					t.Fatalf("call %d: HA status %+v", id, res.HA)
@@ -115,7 +116,7 @@ func TestRecordedCommandsTranslate(t *testing.T) {
 				cmds = res.Commands
 			case "blockReport":
 				var p datanodepb.BlockReportResponseProto
-				unmarshal(t, body, &p)
+				rpccapture.Unmarshal(t, body, &p)
 				cmds = commandFromProto(p.GetCmd())
 			}
 			for _, c := range cmds {

@@ -3,47 +3,29 @@ package fsdataset
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
+
+	"github.com/hdfsd/hdfsd/datatransfer"
 )
 
 // ChecksumType is the checksum byte of a .meta header (ChecksumTypeProto).
-type ChecksumType uint8
+type ChecksumType = datatransfer.ChecksumType
 
 // The checksum types.
 const (
-	ChecksumNull   ChecksumType = 0
-	ChecksumCRC32  ChecksumType = 1
-	ChecksumCRC32C ChecksumType = 2
+	ChecksumNull   = datatransfer.ChecksumNull
+	ChecksumCRC32  = datatransfer.ChecksumCRC32
+	ChecksumCRC32C = datatransfer.ChecksumCRC32C
 )
 
-func (t ChecksumType) String() string {
-	switch t {
-	case ChecksumNull:
-		return "NULL"
-	case ChecksumCRC32:
-		return "CRC32"
-	case ChecksumCRC32C:
-		return "CRC32C"
-	}
-	return fmt.Sprintf("ChecksumType(%d)", uint8(t))
-}
-
-// Size is the bytes of checksum per chunk.
-func (t ChecksumType) Size() int {
-	if t == ChecksumNull {
-		return 0
-	}
-	return 4
-}
-
 // MetaHeaderLen is the length of a .meta header.
-const MetaHeaderLen = 7
+const MetaHeaderLen = datatransfer.MetaHeaderLen
 
 // MetaVersion is the only .meta header version.
-const MetaVersion = 1
+const MetaVersion = datatransfer.MetaVersion
 
 // MetaHeader is the header of a .meta file: version, checksum type and
-// bytes per checksum.
+// bytes per checksum. It is datatransfer.MetaHeader flattened, with the
+// arithmetic the dataset does on .meta files.
 type MetaHeader struct {
 	Version          int16
 	Type             ChecksumType
@@ -59,48 +41,30 @@ func NewMetaHeader(t ChecksumType, bytesPerChecksum int32) MetaHeader {
 // bytes.
 var DefaultMetaHeader = NewMetaHeader(ChecksumCRC32C, 512)
 
+// checksum is h's DataChecksum.
+func (h MetaHeader) checksum() datatransfer.DataChecksum {
+	return datatransfer.DataChecksum{Type: h.Type, BytesPerChecksum: int(h.BytesPerChecksum)}
+}
+
 // Marshal is the 7 header bytes, big-endian.
 func (h MetaHeader) Marshal() []byte {
-	b := make([]byte, MetaHeaderLen)
-	binary.BigEndian.PutUint16(b, uint16(h.Version))
-	b[2] = byte(h.Type)
-	binary.BigEndian.PutUint32(b[3:], uint32(h.BytesPerChecksum))
-	return b
+	wire := datatransfer.MetaHeader{Version: h.Version, Checksum: h.checksum()}
+	return wire.AppendTo(make([]byte, 0, MetaHeaderLen))
 }
 
 // ParseMetaHeader reads a .meta header, refusing what Hadoop's
 // DataChecksum refuses: an unknown type or a non-positive chunk size.
 // Another version is returned, not refused (Hadoop logs it and reads on).
 func ParseMetaHeader(b []byte) (MetaHeader, error) {
-	if len(b) < MetaHeaderLen {
-		return MetaHeader{}, fmt.Errorf("%w: .meta header is %d bytes, want %d", ErrCorrupt, len(b), MetaHeaderLen)
+	wire, err := datatransfer.ParseMetaHeader(b)
+	if err != nil {
+		return MetaHeader{}, fmt.Errorf("%w: .meta header: %v", ErrCorrupt, err)
 	}
-	h := MetaHeader{
-		Version:          int16(binary.BigEndian.Uint16(b)),
-		Type:             ChecksumType(b[2]),
-		BytesPerChecksum: int32(binary.BigEndian.Uint32(b[3:])),
-	}
-	if h.Type > ChecksumCRC32C {
-		return MetaHeader{}, fmt.Errorf("%w: unknown checksum type %d in .meta header", ErrCorrupt, b[2])
-	}
-	if h.BytesPerChecksum <= 0 {
-		return MetaHeader{}, fmt.Errorf("%w: bytesPerChecksum %d in .meta header", ErrCorrupt, h.BytesPerChecksum)
-	}
-	return h, nil
+	return MetaHeader{Version: wire.Version, Type: wire.Checksum.Type, BytesPerChecksum: int32(wire.Checksum.BytesPerChecksum)}, nil
 }
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Sum is the checksum of one chunk.
-func (h MetaHeader) Sum(chunk []byte) uint32 {
-	switch h.Type {
-	case ChecksumCRC32:
-		return crc32.ChecksumIEEE(chunk)
-	case ChecksumCRC32C:
-		return crc32.Checksum(chunk, castagnoli)
-	}
-	return 0
-}
+func (h MetaHeader) Sum(chunk []byte) uint32 { return h.Type.Checksum(chunk) }
 
 // Chunks is the number of chunks of n data bytes.
 func (h MetaHeader) Chunks(n int64) int64 {
@@ -116,16 +80,7 @@ func (h MetaHeader) MetaLen(n int64) int64 {
 // AppendSums appends the checksum of every chunk of data (the last one
 // may be short).
 func (h MetaHeader) AppendSums(dst, data []byte) []byte {
-	if h.Type == ChecksumNull {
-		return dst
-	}
-	bpc := int(h.BytesPerChecksum)
-	for len(data) > 0 {
-		n := min(bpc, len(data))
-		dst = binary.BigEndian.AppendUint32(dst, h.Sum(data[:n]))
-		data = data[n:]
-	}
-	return dst
+	return h.checksum().AppendChecksums(dst, data)
 }
 
 // Verify checks data against sums chunk by chunk; data starts at a chunk

@@ -2,6 +2,7 @@ package fsdataset
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 )
 
@@ -151,7 +152,7 @@ func TestRoundRobinSkipsFullVolumes(t *testing.T) {
 		}
 		got = append(got, i)
 	}
-	if want := []int{0, 2, 0, 2}; !equalInts(got, want) {
+	if want := []int{0, 2, 0, 2}; !slices.Equal(got, want) {
 		t.Fatal(got)
 	}
 	_, err := rr.Choose([]int64{10, 20}, 500)
@@ -179,18 +180,6 @@ func TestAvailableSpacePrefersEmptierVolumes(t *testing.T) {
 	if n < 700 || n > 800 {
 		t.Fatalf("emptier volume chosen %d/1000 times, want about 750", n)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // FsDatasetImpl's dfs.datanode.failed.volumes.tolerated rules.

@@ -3,10 +3,8 @@ package xceiver
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -39,28 +37,7 @@ func loadCapture(t *testing.T, n int) capture {
 		t.Skipf("connection %d not in %s", n, dir)
 	}
 	base := strings.TrimSuffix(strings.TrimSuffix(names[0], ".gz"), ".c2s.bin")
-	return capture{c2s: readMaybeGz(t, base+".c2s.bin"), s2c: readMaybeGz(t, base+".s2c.bin")}
-}
-
-func readMaybeGz(t *testing.T, path string) []byte {
-	t.Helper()
-	if b, err := os.ReadFile(path); err == nil {
-		return b
-	}
-	f, err := os.Open(path + ".gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return capture{c2s: golden.ReadMaybeGzip(t, base+".c2s.bin"), s2c: golden.ReadMaybeGzip(t, base+".s2c.bin")}
 }
 
 // replay sends the client's recorded bytes to addr and returns everything

@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protowire"
-
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
 	"github.com/hdfsd/hdfsd/datatransfer"
 )
@@ -147,7 +145,7 @@ func (snd *sender) sendPacket(out *bufio.Writer, tc *tconn, file *os.File, n int
 		return 0, err
 	}
 	h := datatransfer.PacketHeader{OffsetInBlock: snd.offset, Seqno: snd.seqno, LastPacketInBlock: n == 0, DataLen: int32(n)}
-	hdr := appendPacketHeader(snd.buf[:0], h, len(sums))
+	hdr := datatransfer.AppendPacketHeader(snd.buf[:0], h, len(sums))
 	hdr = append(hdr, sums...)
 	if !zeroCopy {
 		start := len(hdr)
@@ -226,26 +224,4 @@ func (snd *sender) reportIfCorrupt(err error) {
 		snd.s.log.Warn("xceiver: local replica is corrupt", "block", extName(snd.bpid, snd.b), "err", err)
 		snd.s.n.BadReplica(snd.bpid, snd.rd.Replica.Block(), snd.storageID())
 	}
-}
-
-// appendPacketHeader appends the lengths and header of a packet carrying
-// sumsLen checksum bytes and h.DataLen data bytes, which follow.
-func appendPacketHeader(b []byte, h datatransfer.PacketHeader, sumsLen int) []byte {
-	b = binary.BigEndian.AppendUint32(b, uint32(4+sumsLen+int(h.DataLen)))
-	at := len(b)
-	b = append(b, 0, 0)
-	b = protowire.AppendTag(b, 1, protowire.Fixed64Type)
-	b = protowire.AppendFixed64(b, uint64(h.OffsetInBlock))
-	b = protowire.AppendTag(b, 2, protowire.Fixed64Type)
-	b = protowire.AppendFixed64(b, uint64(h.Seqno))
-	b = protowire.AppendTag(b, 3, protowire.VarintType)
-	b = protowire.AppendVarint(b, protowire.EncodeBool(h.LastPacketInBlock))
-	b = protowire.AppendTag(b, 4, protowire.Fixed32Type)
-	b = protowire.AppendFixed32(b, uint32(h.DataLen))
-	if h.SyncBlock {
-		b = protowire.AppendTag(b, 5, protowire.VarintType)
-		b = protowire.AppendVarint(b, 1)
-	}
-	binary.BigEndian.PutUint16(b[at:], uint16(len(b)-at-2))
-	return b
 }

@@ -3,8 +3,6 @@ package blocklist
 import (
 	"bufio"
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,54 +10,24 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/internal/golden"
-	"github.com/hdfsd/hdfsd/protos/commonpb"
+	"github.com/hdfsd/hdfsd/internal/golden/rpccapture"
 	"github.com/hdfsd/hdfsd/protos/datanodepb"
 )
 
-// blockReports returns every blockReport request a stock DataNode sent in
-// the c2s stream of one recorded connection.
+// blockReports returns every blockReport request a stock DataNode sent on
+// one recorded connection.
 func blockReports(t *testing.T, path string) []*datanodepb.BlockReportRequestProto {
 	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := bytes.NewReader(raw)
-	if _, err := hadooprpc.ReadPreamble(r); err != nil {
-		t.Fatal(err)
-	}
 	var out []*datanodepb.BlockReportRequestProto
-	for {
-		frame, err := hadooprpc.ReadFrame(r, hadooprpc.DefaultMaxDataLength, nil)
-		if errors.Is(err, io.EOF) {
-			return out
+	for _, c := range rpccapture.Conn(t, path) {
+		if c.Method == "blockReport" {
+			req := new(datanodepb.BlockReportRequestProto)
+			rpccapture.Unmarshal(t, c.Req, req)
+			out = append(out, req)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rh commonpb.RpcRequestHeaderProto
-		rest, err := hadooprpc.UnmarshalDelimited(frame, &rh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rh.GetCallId() < 0 {
-			continue // connection context, ping
-		}
-		var h commonpb.RequestHeaderProto
-		if rest, err = hadooprpc.UnmarshalDelimited(rest, &h); err != nil {
-			t.Fatal(err)
-		}
-		if h.GetMethodName() != "blockReport" {
-			continue
-		}
-		req := new(datanodepb.BlockReportRequestProto)
-		if _, err := hadooprpc.UnmarshalDelimited(rest, req); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, req)
 	}
+	return out
 }
 
 type fsckBlock struct {

@@ -5,10 +5,12 @@ package golden
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -96,4 +98,31 @@ func ExtractFile(t testing.TB, tarball string) string {
 	}
 	defer f.Close()
 	return extractFrom(t, f)
+}
+
+// ReadMaybeGzip returns the bytes of the file path, gunzipped when its
+// name ends in .gz; when path does not exist but path+".gz" does, it reads
+// that one. The recorded connections are kept either way.
+func ReadMaybeGzip(t testing.TB, path string) []byte {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil && !strings.HasSuffix(path, ".gz") {
+		if _, gzErr := os.Stat(path + ".gz"); gzErr == nil {
+			path += ".gz"
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(path, ".gz") {
+		return b
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if b, err = io.ReadAll(zr); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return b
 }

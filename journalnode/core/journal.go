@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 )
@@ -41,20 +42,10 @@ func Load(id, dir string, s State) (*Journal, []Action) {
 func sortSegments(segs []Segment) {
 	slices.SortFunc(segs, func(a, b Segment) int {
 		if a.Start != b.Start {
-			return cmp64(a.Start, b.Start)
+			return cmp.Compare(a.Start, b.Start)
 		}
-		return cmp64(a.End, b.End)
+		return cmp.Compare(a.End, b.End)
 	})
-}
-
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // latest is scanStorageForLatestEdits: the segment with the highest start
@@ -220,7 +211,7 @@ func (j *Journal) checkRequest(ri RequestInfo) ([]Action, error) {
 }
 
 func (j *Journal) checkWriteRequest(ri RequestInfo) ([]Action, error) {
-	acts, err := j.checkRequest(ri)
+	acts, err := j.checkFormattedRequest(ri)
 	if err != nil {
 		return acts, err
 	}
@@ -230,15 +221,21 @@ func (j *Journal) checkWriteRequest(ri RequestInfo) ([]Action, error) {
 	return acts, nil
 }
 
+// checkFormattedRequest is checkFormatted then checkRequest: how every
+// call but heartbeat starts.
+func (j *Journal) checkFormattedRequest(ri RequestInfo) ([]Action, error) {
+	if err := j.checkFormatted(); err != nil {
+		return nil, err
+	}
+	return j.checkRequest(ri)
+}
+
 // Heartbeat only checks the request.
 func (j *Journal) Heartbeat(ri RequestInfo) ([]Action, error) { return j.checkRequest(ri) }
 
 // Journal appends numTxns transactions starting at first to the open
 // segment segmentStart.
 func (j *Journal) Journal(ri RequestInfo, segmentStart, first int64, numTxns int, records []byte) ([]Action, error) {
-	if err := j.checkFormatted(); err != nil {
-		return nil, err
-	}
 	acts, err := j.checkWriteRequest(ri)
 	if err != nil || numTxns == 0 {
 		return acts, err
@@ -270,10 +267,7 @@ func (j *Journal) Journal(ri RequestInfo, segmentStart, first int64, numTxns int
 
 // StartLogSegment opens a new segment at txid.
 func (j *Journal) StartLogSegment(ri RequestInfo, txid int64, lv int32) ([]Action, error) {
-	if err := j.checkFormatted(); err != nil {
-		return nil, err
-	}
-	acts, err := j.checkRequest(ri)
+	acts, err := j.checkFormattedRequest(ri)
 	if err != nil {
 		return acts, err
 	}
@@ -317,10 +311,7 @@ func (j *Journal) purgePaxos(start int64) []Action {
 
 // FinalizeLogSegment finalizes the segment start..end.
 func (j *Journal) FinalizeLogSegment(ri RequestInfo, start, end int64) ([]Action, error) {
-	if err := j.checkFormatted(); err != nil {
-		return nil, err
-	}
-	acts, err := j.checkRequest(ri)
+	acts, err := j.checkFormattedRequest(ri)
 	if err != nil {
 		return acts, err
 	}
@@ -360,10 +351,7 @@ func (j *Journal) FinalizeLogSegment(ri RequestInfo, start, end int64) ([]Action
 
 // PurgeLogs removes the segments and paxos records wholly below min.
 func (j *Journal) PurgeLogs(ri RequestInfo, min int64) ([]Action, error) {
-	if err := j.checkFormatted(); err != nil {
-		return nil, err
-	}
-	acts, err := j.checkRequest(ri)
+	acts, err := j.checkFormattedRequest(ri)
 	if err != nil {
 		return acts, err
 	}

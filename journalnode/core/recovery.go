@@ -22,10 +22,7 @@ func (j *Journal) segmentInfo(start int64, acts *[]Action) *Segment {
 // PrepareRecovery is phase 1 of a segment's recovery (HDFS-3077):
 // report what this node has of the segment, and what it accepted before.
 func (j *Journal) PrepareRecovery(ri RequestInfo, start int64) (Prepared, []Action, error) {
-	if err := j.checkFormatted(); err != nil {
-		return Prepared{}, nil, err
-	}
-	acts, err := j.checkRequest(ri)
+	acts, err := j.checkFormattedRequest(ri)
 	if err != nil {
 		return Prepared{}, acts, err
 	}
@@ -60,10 +57,7 @@ func PaxosText(p Paxos) string { return paxosString(p) }
 // downloading it from url when the local copy differs, and remember the
 // decision.
 func (j *Journal) AcceptRecovery(ri RequestInfo, seg Segment, url string) ([]Action, error) {
-	if err := j.checkFormatted(); err != nil {
-		return nil, err
-	}
-	acts, err := j.checkRequest(ri)
+	acts, err := j.checkFormattedRequest(ri)
 	if err != nil {
 		return acts, err
 	}

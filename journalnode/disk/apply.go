@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/hdfsd/hdfsd/journalnode/core"
+	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/storage"
 )
 
@@ -147,9 +148,8 @@ func (d *Dir) create(start int64, lv int32) error {
 	if err != nil {
 		return err
 	}
-	s := &segment{start: start, path: p, f: f}
-	s.rf, _ = f.(storage.RandomFile)
-	if err := s.write(header(lv), true); err != nil {
+	s := &segment{SegmentFile: journal.NewSegmentFile(f), start: start, path: p}
+	if err := s.write(journal.SegmentHeader(lv), true); err != nil {
 		f.Close()
 		return err
 	}
@@ -169,10 +169,10 @@ func (d *Dir) closeSegment(start, end int64) error {
 	}
 	d.open = nil
 	if err := s.truncate(); err != nil {
-		s.f.Close()
+		s.Close()
 		return err
 	}
-	if err := s.f.Close(); err != nil {
+	if err := s.Close(); err != nil {
 		return err
 	}
 	return d.rename(storage.InProgressName(start), storage.EditsName(start, end), true)

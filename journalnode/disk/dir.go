@@ -77,7 +77,7 @@ func (d *Dir) Close() error {
 
 func (d *Dir) abort() {
 	if d.open != nil {
-		d.open.f.Close()
+		d.open.Close()
 		d.open = nil
 	}
 }

@@ -82,6 +82,7 @@ func (r *run) blockID(blk string) {
 // printed decides DFSck's exit code.
 func (r *run) nodeStatus(rep *Replica) string {
 	n := &rep.Node
+	admin := r.adminWord(n)
 	switch {
 	case rep.Corrupt:
 		reason := rep.CorruptReason
@@ -89,8 +90,8 @@ func (r *run) nodeStatus(rep *Replica) string {
 			reason = "ANY"
 		}
 		return CorruptStatus + "\t ReasonCode: " + reason
-	case r.adminWord(n) != "":
-		return "is " + r.adminWord(n)
+	case admin != "":
+		return "is " + admin
 	case n.Stale:
 		return "is STALE"
 	case rep.Excess:

@@ -257,7 +257,7 @@ func (r *run) replicaInfo(b *Block, complete bool) string {
 
 // adminWord names the admin state of n that fsck prints, or is "" (the
 // maintenance states only with -maintenance).
-func (r *run) adminWord(n *Node) string {
+func (r *run) adminWord(n *DataNode) string {
 	switch {
 	case n.Admin == Decommissioned:
 		return "DECOMMISSIONED"

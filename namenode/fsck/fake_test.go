@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hdfsd/hdfsd/internal/golden"
 )
 
 // fakeSource is a namespace held in maps: what a recorded listing shows.
@@ -123,7 +125,7 @@ type listing struct {
 
 func readListing(t *testing.T, name string) listing {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testdataDir(t), name))
+	data, err := os.ReadFile(golden.Path(t, "hadoop-3.3.2", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,21 +167,6 @@ func report(lines []string) string {
 		lines = lines[:len(lines)-1]
 	}
 	return strings.Join(lines, "\n")
-}
-
-func testdataDir(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		d := filepath.Join(dir, "shared", "testdata", "hadoop-3.3.2")
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-			return d
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("no shared/testdata/hadoop-3.3.2")
-		}
-		dir = filepath.Dir(dir)
-	}
 }
 
 // addTable adds the rows of a NAMESPACE-style table (type ... size

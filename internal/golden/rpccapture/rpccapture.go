@@ -7,11 +7,8 @@ package rpccapture
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -47,20 +44,33 @@ func Calls(t testing.TB, protocol string, scenarios ...string) []Call {
 		files, _ := filepath.Glob(filepath.Join(root, sc, "conn*.c2s.bin*"))
 		sort.Slice(files, func(i, j int) bool { return connNumber(files[i]) < connNumber(files[j]) })
 		for _, f := range files {
-			c2s := readMaybeGzip(t, f)
+			c2s := golden.ReadMaybeGzip(t, f)
 			if !bytes.HasPrefix(c2s, []byte("hrpc")) || !bytes.Contains(c2s[:min(len(c2s), 400)], []byte(protocol)) {
 				continue
 			}
-			base := strings.TrimSuffix(strings.TrimSuffix(f, ".gz"), ".c2s.bin")
-			s2c := readMaybeGzip(t, firstExisting(base+".s2c.bin", base+".s2c.bin.gz"))
-			calls, err := parse(sc+"/"+filepath.Base(base), c2s, s2c)
-			if err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
-			out = append(out, calls...)
+			out = append(out, conn(t, sc+"/", f, c2s)...)
 		}
 	}
 	return out
+}
+
+// Conn returns the calls of one recorded connection, in request order:
+// c2s is its conn*.c2s.bin file (or .c2s.bin.gz); the responses are read
+// from the .s2c.bin file beside it.
+func Conn(t testing.TB, c2s string) []Call {
+	t.Helper()
+	return conn(t, filepath.Base(filepath.Dir(c2s))+"/", c2s, golden.ReadMaybeGzip(t, c2s))
+}
+
+func conn(t testing.TB, scenario, file string, c2s []byte) []Call {
+	t.Helper()
+	base := strings.TrimSuffix(strings.TrimSuffix(file, ".gz"), ".c2s.bin")
+	s2c := golden.ReadMaybeGzip(t, base+".s2c.bin")
+	calls, err := parse(scenario+filepath.Base(base), c2s, s2c)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return calls
 }
 
 func parse(where string, c2s, s2c []byte) ([]Call, error) {
@@ -134,33 +144,4 @@ func connNumber(f string) int {
 	var n int
 	fmt.Sscanf(strings.TrimPrefix(filepath.Base(f), "conn"), "%d", &n)
 	return n
-}
-
-func firstExisting(paths ...string) string {
-	for _, p := range paths {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return paths[0]
-}
-
-func readMaybeGzip(t testing.TB, f string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(f, ".gz") {
-		return b
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("%s: %v", f, err)
-	}
-	b, err = io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("%s: %v", f, err)
-	}
-	return b
 }
