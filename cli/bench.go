@@ -10,6 +10,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/bench/nnbench"
 	"github.com/hdfsd/hdfsd/bench/nnmem"
+	qjbench "github.com/hdfsd/hdfsd/qjournal/bench"
 )
 
 func runBench(ctx context.Context, env *Env, args []string) int {
@@ -17,6 +18,7 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stdout, "Usage: hdfsd bench namenode -fs hdfs://HOST:PORT -op OP [NNThroughputBenchmark options]")
 		fmt.Fprintln(env.Stdout, "       hdfsd bench nnmem [-files N] [-perdir N] [-load DURATION]   (startup time and memory per file)")
 		fmt.Fprintln(env.Stdout, "       hdfsd bench dfsio -write|-read|-clean [-nrFiles N] [-size S] [TestDFSIO options]   (runs hdfsd-dfsio)")
+		fmt.Fprintln(env.Stdout, "       hdfsd bench qjm -journals H:P,H:P,H:P | -local N [-writers N] [-duration D]   (journal txns/s and batch latency)")
 		return boolToExit(len(args) == 0)
 	}
 	switch args[0] {
@@ -26,8 +28,10 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 		return nnmem.Run(ctx, args[1:], env.Stdout, env.Stderr)
 	case "dfsio":
 		return runDFSIO(ctx, env, args[1:])
+	case "qjm":
+		return qjbench.Run(ctx, args[1:], env.Stdout, env.Stderr)
 	}
-	fmt.Fprintf(env.Stderr, "hdfsd bench: unknown benchmark %q (have: namenode, nnmem, dfsio)\n", args[0])
+	fmt.Fprintf(env.Stderr, "hdfsd bench: unknown benchmark %q (have: namenode, nnmem, dfsio, qjm)\n", args[0])
 	return 1
 }
 

@@ -53,6 +53,10 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		if err := os.MkdirAll(cfg.EditsDir, 0o700); err != nil {
 			return nil, fmt.Errorf("journalnode: creating %s: %w", cfg.EditsDir, err)
 		}
+		if flag := os.Getenv(FullDiskEnv); flag != "" {
+			d.log.Warn("test hook: the edits dir is a full disk while a file exists", "env", FullDiskEnv, "file", flag)
+			fsys = fullDiskFS(fsys, flag)
+		}
 	}
 	var err error
 	if d.rpcLn, err = net.Listen("tcp", cfg.RPCAddr); err != nil {

@@ -30,7 +30,7 @@ func (d *Dir) apply(ctx context.Context, a core.Action) error {
 	case core.PersistWriter:
 		return storage.WriteFileAtomic(d.fs, d.current(FileWriter), longFile(a.Value))
 	case core.PersistCommitted:
-		return d.writeSynced(d.current(FileCommitted), committedFile(a.Value))
+		return d.writeCommitted(a.Value)
 	case core.FormatDir:
 		return d.format(a.Storage)
 	case core.CreateSegment:
@@ -235,4 +235,28 @@ func (d *Dir) MoveSynced(tmp string, seg core.Segment) error {
 		return err
 	}
 	return d.fs.SyncDir(d.current())
+}
+
+// writeCommitted records the committed txid as Hadoop's BestEffortLongFile
+// does: in place, in a file kept open, without an fsync (the value is only
+// a hint for readers; recovery never depends on it).
+func (d *Dir) writeCommitted(v int64) error {
+	if d.committed == nil {
+		f, err := d.fs.Create(d.current(FileCommitted))
+		if err != nil {
+			return err
+		}
+		rf, ok := f.(storage.RandomFile)
+		if !ok {
+			f.Close()
+			return d.writeSynced(d.current(FileCommitted), committedFile(v))
+		}
+		d.committed = rf
+	}
+	if _, err := d.committed.WriteAt(committedFile(v), 0); err != nil {
+		d.committed.Close()
+		d.committed = nil
+		return err
+	}
+	return nil
 }

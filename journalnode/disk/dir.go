@@ -37,12 +37,14 @@ type Fetcher func(ctx context.Context, url string, w io.Writer) error
 
 // Dir is one journal directory.
 type Dir struct {
-	fs    storage.FS
-	root  string
-	lock  *storage.Lock
-	open  *segment
-	fetch Fetcher
-	now   func() time.Time
+	fs   storage.FS
+	root string
+	lock *storage.Lock
+	open *segment
+	// committed is committed-txid, kept open for writing in place.
+	committed storage.RandomFile
+	fetch     Fetcher
+	now       func() time.Time
 }
 
 // Open returns the directory root (which need not exist yet), locking it
@@ -79,6 +81,10 @@ func (d *Dir) abort() {
 	if d.open != nil {
 		d.open.Close()
 		d.open = nil
+	}
+	if d.committed != nil {
+		d.committed.Close()
+		d.committed = nil
 	}
 }
 

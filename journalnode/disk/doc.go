@@ -15,7 +15,8 @@
 // writes are fsynced (unless the core says the batch is catch-up), new
 // names and renames are followed by a directory sync.
 //
-// Where hdfsd differs from Hadoop: the committed-txid file is fsynced;
+// The committed-txid file is written in place without an fsync, as
+// Hadoop's BestEffortLongFile. Where hdfsd differs from Hadoop:
 // directories are synced after renames; a half-done acceptRecovery
 // (edits_inprogress_<txid>.epoch=<e> next to a paxos file accepted in
 // epoch e) is rolled forward when the directory is loaded, not at the

@@ -64,6 +64,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Batches, "batches", 0, "batches per writer (overrides -duration)")
 	fs.IntVar(&o.Roll, "roll", 100000, "transactions per segment")
 	fs.BoolVar(&o.Format, "format", true, "format each benchmark journal first")
+	clients := fs.String("clients", "", "group commit: comma-separated counts of concurrent clients sharing one NameNode edit log (e.g. 1,4,16,64); replaces -writers/-batch")
+	diskDir := fs.String("diskdir", "", "where to measure the disk's fsync latency (default: the temp dir)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -73,6 +75,27 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(o.Journals) == 0 && o.Local == 0 {
 		fmt.Fprintln(stderr, "bench qjm: give -journals host:port,... or -local N")
 		return 2
+	}
+	if *clients != "" {
+		if len(o.Journals) == 0 {
+			fmt.Fprintln(stderr, "bench qjm: -clients needs -journals")
+			return 2
+		}
+		for i, f := range strings.Split(*clients, ",") {
+			var n int
+			if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err != nil || n <= 0 {
+				fmt.Fprintf(stderr, "bench qjm: -clients: bad count %q\n", f)
+				return 2
+			}
+			rep, err := MeasureGroupCommit(ctx, GroupCommit{Journals: o.Journals, JID: fmt.Sprintf("%s-gc%d", o.JournalID, i),
+				Clients: n, Duration: o.Duration, Dir: *diskDir})
+			if err != nil {
+				fmt.Fprintf(stderr, "bench qjm: %v\n", err)
+				return 1
+			}
+			fmt.Fprintf(stdout, "qjm groupcommit clients=%d %v\n", n, rep)
+		}
+		return 0
 	}
 	rep, err := Measure(ctx, o)
 	if err != nil {
