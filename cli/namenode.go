@@ -80,9 +80,21 @@ func parseNameNodeArgs(args []string) (startup, error) {
 			}
 		case eq(a, "-rollback"):
 			s.opt = "-rollback"
+		case eq(a, "-initializeSharedEdits"):
+			s.opt = "-initializesharededits"
+			for i+1 < len(args) {
+				switch {
+				case eq(args[i+1], "-force"):
+					s.force = true
+				case eq(args[i+1], "-nonInteractive"):
+					s.nonInteractive = true
+				default:
+					return s, errUsage
+				}
+				i++
+			}
 		case eq(a, "-backup"), eq(a, "-checkpoint"), eq(a, "-observer"),
-			eq(a, "-rollingUpgrade"), eq(a, "-importCheckpoint"), eq(a, "-bootstrapStandby"),
-			eq(a, "-initializeSharedEdits"):
+			eq(a, "-rollingUpgrade"), eq(a, "-importCheckpoint"), eq(a, "-bootstrapStandby"):
 			return s, fmt.Errorf("%s is not supported by this version of hdfsd", a)
 		default:
 			return s, errUsage
@@ -177,6 +189,14 @@ func runNameNode(ctx context.Context, env *Env, args []string) int {
 		return 0
 	case "-metadataversion":
 		return namenode.PrintMetadataVersion(cfg, env.Stdout, env.Stderr)
+	case "-initializesharededits":
+		err := namenode.InitializeSharedEdits(ctx, cfg, storage.FormatOptions{Force: s.force, NonInteractive: s.nonInteractive,
+			Confirm: confirmer(os.Stdin, env.Stderr), Stderr: env.Stderr}, env.Logger)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "hdfsd namenode: %v\n", err)
+			return 1
+		}
+		return 0
 	case "-recover":
 		return namenode.Recover(ctx, c, cfg, namenode.RecoverOptions{Force: s.force,
 			In: os.Stdin, Out: env.Stdout, Err: env.Stderr, Logger: env.Logger})

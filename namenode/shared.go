@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/hdfsd/hdfsd/conf"
+	"github.com/hdfsd/hdfsd/namenode/editlog"
+	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/storage"
 	"github.com/hdfsd/hdfsd/qjournal/client"
 )
@@ -99,4 +101,82 @@ func remoteSegments(ctx context.Context, m *client.Manager, from int64) (storage
 			Copies: []storage.SegmentFile{{Dir: dir, File: name, Last: int64(src.End)}}})
 	}
 	return fsys, segs, nil
+}
+
+// InitializeSharedEdits is `namenode -initializeSharedEdits`: it formats
+// the JournalNodes of the shared edits dir with this NameNode's storage
+// identity and copies there the edit log segments after the newest image
+// (NameNode.initializeSharedEdits), so that a NameNode switched to a
+// shared edit log finds its history on the JournalNodes.
+func InitializeSharedEdits(ctx context.Context, cfg Config, opt storage.FormatOptions, log *slog.Logger) error {
+	if cfg.SharedEdits == "" {
+		return fmt.Errorf("namenode: no shared edits dir is configured (%s or a qjournal:// %s)",
+			conf.KeyNameNodeSharedEditsDir, conf.KeyNameNodeEditsDir)
+	}
+	fsys := storage.OSFS
+	dirs := storage.NewDirs(cfg.NameDirs, cfg.EditsDirs)
+	st, err := storage.Load(fsys, dirs)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	scan := journal.Scanner(fsys)
+	if err := st.Recover(scan, 0); err != nil {
+		return err
+	}
+	plan, err := st.Inspect(scan, storage.InspectOptions{})
+	if err != nil {
+		return err
+	}
+	if len(plan.Images) == 0 {
+		return fmt.Errorf("namenode: no image to start the shared edit log from")
+	}
+	if err := formatShared(ctx, cfg.conf, cfg, st.Version, opt, log); err != nil {
+		return err
+	}
+	m, err := sharedManager(cfg.conf, cfg, st.Version)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if _, err := m.RecoverUnfinalizedSegments(ctx); err != nil {
+		return err
+	}
+	from := plan.Images[0].TxID + 1
+	for _, seg := range plan.Segments {
+		if seg.InProgress || seg.Last < from {
+			continue
+		}
+		if err := copySegment(ctx, fsys, m, seg, from); err != nil {
+			return err
+		}
+		log.Info("Copied an edit log segment to the shared edit log", "first", seg.First, "last", seg.Last)
+	}
+	return nil
+}
+
+// copySegment writes seg's ops from txid from on to the JournalNodes as a
+// segment of their own.
+func copySegment(ctx context.Context, fsys storage.FS, m *client.Manager, seg storage.Segment, from int64) error {
+	var stream *client.Stream
+	_, err := journal.Replay(fsys, []storage.Segment{seg}, max(seg.First, from), func(op *editlog.Op) error {
+		var err error
+		if stream == nil {
+			if stream, err = m.StartLogSegment(ctx, uint64(op.TxID), storage.LayoutVersion); err != nil {
+				return err
+			}
+		}
+		rec, err := editlog.AppendRecord(nil, op, storage.LayoutVersion)
+		if err != nil {
+			return err
+		}
+		return stream.Write(uint64(op.TxID), rec)
+	})
+	if err != nil {
+		return fmt.Errorf("namenode: copying segment %d-%d to the shared edit log: %w", seg.First, seg.Last, err)
+	}
+	if stream == nil {
+		return nil
+	}
+	return stream.Finalize(ctx)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/journalnode"
+	"github.com/hdfsd/hdfsd/namenode/storage"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
@@ -103,3 +104,33 @@ func TestNameNodeOnJournalNodes(t *testing.T) {
 		t.Fatal("the NameNode kept running without a quorum")
 	}
 }
+
+// -initializeSharedEdits copies a NameNode's edits since its newest image
+// to new JournalNodes: started afterwards with its edits there only, the
+// NameNode finds everything.
+func TestInitializeSharedEdits(t *testing.T) {
+	root := t.TempDir()
+	var addrs []string
+	for i := range 3 {
+		addrs = append(addrs, startJN(t, filepath.Join(root, "jn", string(rune('a'+i)))).d.RPCAddr())
+	}
+	uri := "qjournal://" + strings.Join(addrs, ";") + "/ns1"
+	c, cfg := newTestConf(t, root, nil)
+	formatNN(t, cfg)
+	nn := startNN(t, c, cfg)
+	nn.mkdirs("/before/shared")
+	nn.touch("/before/shared/f")
+	nn.stop()
+
+	_, shared := newTestConf(t, root, map[string]string{"dfs.namenode.shared.edits.dir": uri})
+	if err := InitializeSharedEdits(context.Background(), shared, storageFormat(), quietLogger()); err != nil {
+		t.Fatal(err)
+	}
+	c2, only := newTestConf(t, root, map[string]string{"dfs.namenode.edits.dir": uri})
+	nn = startNN(t, c2, only)
+	if nn.stat("/before/shared/f") == nil {
+		t.Fatal("the edits copied to the JournalNodes do not hold /before/shared/f")
+	}
+}
+
+func storageFormat() storage.FormatOptions { return storage.FormatOptions{NonInteractive: true} }
