@@ -15,7 +15,7 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # bats for the upstream CLI tests.
 DEBS         := protobuf-compiler hdfs-cli bats
 
-.PHONY: bench-namenode all build run test test-go schema-check protos bench fuzz lint deps tools clean
+.PHONY: bench-namenode bench-qjm all build run test test-go schema-check protos bench fuzz soak lint deps tools clean
 
 all: build
 
@@ -44,6 +44,7 @@ protos:
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	$(MAKE) bench-namenode
+	$(MAKE) bench-qjm
 
 # The NameNode as a process: memory per file and startup on NNMEM_FILES
 # empty files, then NNThroughputBenchmark's ops against a fresh NameNode.
@@ -59,6 +60,25 @@ bench-namenode: build
 	kill $$pid; wait $$pid || true; rm -rf $$d
 
 # A short campaign: every Fuzz target in the module for FUZZTIME each.
+# Long runs of the randomized fault tests: NameNode kill -9 rounds under
+# load, and the seeded QJM fault simulation.
+SOAK_KILL_ROUNDS ?= 200
+SOAK_QJM_ITERS   ?= 200000
+soak: build
+	HDFSD_KILL_ROUNDS=$(SOAK_KILL_ROUNDS) $(GO) test -count=1 -timeout 60m -run Durability ./compat-tests/
+	HDFSD_QJM_FAULT_ITERS=$(SOAK_QJM_ITERS) $(GO) test -count=1 -timeout 60m -run TestQJMWithFaults ./qjournal/core/
+
+# Journal throughput and latency through three local JournalNodes, with
+# the disk's fsync latency measured beside it.
+bench-qjm: build
+	@set -e; d=$$(mktemp -d); trap 'kill $$(jobs -p) 2>/dev/null; rm -rf $$d' EXIT; addrs=""; \
+	  for i in 0 1 2; do mkdir -p $$d/c$$i; \
+	    printf '<?xml version="1.0"?><configuration><property><name>dfs.journalnode.edits.dir</name><value>%s</value></property><property><name>dfs.journalnode.rpc-address</name><value>127.0.0.1:0</value></property><property><name>dfs.journalnode.http-address</name><value>127.0.0.1:0</value></property></configuration>' $$d/e$$i > $$d/c$$i/hdfs-site.xml; \
+	    $(BIN) --config $$d/c$$i journalnode 2> $$d/jn$$i.log & \
+	  done; sleep 2; \
+	  addrs=$$(grep -ho 'rpc=[0-9.:]*' $$d/jn*.log | cut -d= -f2 | paste -sd,); \
+	  $(BIN) bench qjm -journals $$addrs -clients 1,4,16,64 -duration 5s -diskdir $$d
+
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \

@@ -11,9 +11,12 @@ import (
 // FullDiskEnv names a test hook, for tests that cannot mount a small
 // tmpfs: when `hdfsd journalnode` runs with HDFSD_JN_FAULT_ENOSPC_FILE set
 // to a path, its file system behaves as a full disk while that file
-// exists. Allocating calls (Create, MkdirAll, Link, Write, WriteAt) fail
-// with ENOSPC; everything else, freeing space included (Truncate, Remove),
-// works. Removing the file is space returning. compat-tests uses it.
+// exists. What needs new space fails with ENOSPC (Create, MkdirAll, Link,
+// and writes past the end of a file created since the start); what
+// overwrites space already held (a segment's preallocated padding,
+// committed-txid in place) or frees it (Truncate, Remove) works, as on a
+// real full disk. Removing the file is space returning. compat-tests uses
+// it.
 const FullDiskEnv = "HDFSD_JN_FAULT_ENOSPC_FILE"
 
 // fullDiskFS is fsys that is full while the file flag exists.
@@ -58,38 +61,60 @@ func (f *fullFS) Link(oldname, newname string) error {
 }
 
 // wrap keeps the file a storage.RandomFile when it was one, so segments
-// still preallocate.
+// still preallocate. The file was just created: empty.
 func (f *fullFS) wrap(file storage.File, name string) storage.File {
-	ff := fullFile{File: file, fs: f, name: name}
+	ff := &fullFile{File: file, fs: f, name: name}
 	if rf, ok := file.(storage.RandomFile); ok {
-		return fullRandomFile{fullFile: ff, rf: rf}
+		return &fullRandomFile{fullFile: ff, rf: rf}
 	}
 	return ff
 }
 
+// fullFile tracks its size (one writer, as the JournalNode's files have),
+// so that only writes that grow it need space.
 type fullFile struct {
 	storage.File
-	fs   *fullFS
-	name string
+	fs        *fullFS
+	name      string
+	pos, size int64
 }
 
-func (f fullFile) Write(p []byte) (int, error) {
-	if err := f.fs.check("write", f.name); err != nil {
+// grow fails when [off, end) passes the end of the file on a full disk.
+func (f *fullFile) grow(end int64) error {
+	if end <= f.size {
+		return nil
+	}
+	return f.fs.check("write", f.name)
+}
+
+func (f *fullFile) Write(p []byte) (int, error) {
+	if err := f.grow(f.pos + int64(len(p))); err != nil {
 		return 0, err
 	}
-	return f.File.Write(p)
+	n, err := f.File.Write(p)
+	f.pos += int64(n)
+	f.size = max(f.size, f.pos)
+	return n, err
 }
 
 type fullRandomFile struct {
-	fullFile
+	*fullFile
 	rf storage.RandomFile
 }
 
-func (f fullRandomFile) WriteAt(p []byte, off int64) (int, error) {
-	if err := f.fs.check("write", f.name); err != nil {
+func (f *fullRandomFile) WriteAt(p []byte, off int64) (int, error) {
+	if err := f.grow(off + int64(len(p))); err != nil {
 		return 0, err
 	}
-	return f.rf.WriteAt(p, off)
+	n, err := f.rf.WriteAt(p, off)
+	f.size = max(f.size, off+int64(n))
+	return n, err
 }
 
-func (f fullRandomFile) Truncate(size int64) error { return f.rf.Truncate(size) }
+func (f *fullRandomFile) Truncate(size int64) error {
+	if err := f.rf.Truncate(size); err != nil {
+		return err
+	}
+	f.size = size
+	return nil
+}

@@ -37,7 +37,7 @@ func splitEditsDirs(dirs []string) (local []string, shared []string) {
 
 // sharedManager connects to the JournalNodes of cfg.SharedEdits with the
 // storage's identity, or returns nil when there is no shared edit log.
-func sharedManager(c *conf.Conf, cfg Config, v storage.Version) (*client.Manager, error) {
+func sharedManager(c *conf.Conf, cfg Config, v storage.Version, log *slog.Logger) (*client.Manager, error) {
 	if cfg.SharedEdits == "" {
 		return nil, nil
 	}
@@ -45,6 +45,7 @@ func sharedManager(c *conf.Conf, cfg Config, v storage.Version) (*client.Manager
 	if err != nil {
 		return nil, fmt.Errorf("namenode: %s: %w", cfg.SharedEdits, err)
 	}
+	qc.Logger = log
 	qc.Namespace = client.NamespaceInfo{LayoutVersion: storage.LayoutVersion, NamespaceID: uint32(v.NamespaceID),
 		ClusterID: v.ClusterID, CTime: uint64(v.CTime), BlockPoolID: v.BlockPoolID,
 		BuildVersion: "hdfsd", SoftwareVersion: softwareVersion}
@@ -54,7 +55,7 @@ func sharedManager(c *conf.Conf, cfg Config, v storage.Version) (*client.Manager
 // formatShared formats the JournalNodes for a new namespace, asking first
 // when they hold data (FSImage.format → QuorumJournalManager.format).
 func formatShared(ctx context.Context, c *conf.Conf, cfg Config, v storage.Version, opt storage.FormatOptions, log *slog.Logger) error {
-	m, err := sharedManager(c, cfg, v)
+	m, err := sharedManager(c, cfg, v, log)
 	if m == nil || err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func InitializeSharedEdits(ctx context.Context, cfg Config, opt storage.FormatOp
 	if err := formatShared(ctx, cfg.conf, cfg, st.Version, opt, log); err != nil {
 		return err
 	}
-	m, err := sharedManager(cfg.conf, cfg, st.Version)
+	m, err := sharedManager(cfg.conf, cfg, st.Version, log)
 	if err != nil {
 		return err
 	}

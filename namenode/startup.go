@@ -129,7 +129,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	// The shared edit log: become its writer (a new epoch, unfinished
 	// segments recovered), then replay what it holds beyond the local
 	// edits (FSEditLog.recoverUnclosedStreams, selectInputStreams).
-	if ns.shared, err = sharedManager(c, cfg, st.Version); err != nil {
+	if ns.shared, err = sharedManager(c, cfg, st.Version, log); err != nil {
 		return nil, err
 	}
 	if ns.shared != nil {

@@ -84,8 +84,12 @@ type Config struct {
 	QueuedEditsLimit int
 	MaxTxnsPerRPC    uint32
 	RPC              *hadooprpc.Client // nil: a client of its own, closed by Close
-	HTTP             *http.Client      // nil: http.DefaultClient
-	Logger           *slog.Logger
+	// Connect is how the client of its own connects: the
+	// ipc.client.connect.* keys, as Hadoop's IPCLoggerChannel proxies read
+	// them. Zero values are hadooprpc's defaults.
+	Connect Connect
+	HTTP    *http.Client // nil: http.DefaultClient
+	Logger  *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -103,6 +107,13 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.Default()
 	}
 	return c
+}
+
+// Connect holds the ipc.client.connect.* settings in hadooprpc's terms.
+type Connect struct {
+	Timeout       time.Duration // ipc.client.connect.timeout
+	Retries       int           // ipc.client.connect.max.retries; negative: none
+	RetryInterval time.Duration // ipc.client.connect.retry.interval
 }
 
 // ConfigFrom reads a qjournal:// URI and the dfs.qjournal.* keys.
@@ -148,5 +159,13 @@ func ConfigFrom(c *conf.Conf, uri, nameServiceID string) (Config, error) {
 		return Config{}, fmt.Errorf("qjournal: dfs.ha.tail-edits.qjm.rpc.max-txns must be positive, got %d", n)
 	}
 	cfg.MaxTxnsPerRPC = uint32(n)
+	ipc, err := conf.ReadIPC(c)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.Connect = Connect{Timeout: ipc.ConnectTimeout, Retries: ipc.ConnectMaxRetries, RetryInterval: ipc.ConnectRetryInterval}
+	if cfg.Connect.Retries <= 0 { // Hadoop's 0 is hadooprpc's default (10)
+		cfg.Connect.Retries = -1
+	}
 	return cfg, nil
 }

@@ -30,6 +30,9 @@ func TestConfigFromDefaults(t *testing.T) {
 	if cfg.QueuedEditsLimit != 10<<20 || cfg.MaxTxnsPerRPC != 5000 {
 		t.Errorf("limit %d max txns %d", cfg.QueuedEditsLimit, cfg.MaxTxnsPerRPC)
 	}
+	if want := (Connect{Timeout: 20 * time.Second, Retries: 10, RetryInterval: time.Second}); cfg.Connect != want {
+		t.Errorf("connect %+v, want %+v", cfg.Connect, want)
+	}
 	if cfg.Timeouts.For(core.KindJournal) != 20*time.Second || cfg.Timeouts.For(core.KindAcceptRecovery) != 120*time.Second {
 		t.Error("Timeouts.For")
 	}
@@ -97,5 +100,25 @@ func TestMergeSegmentPrefersFinalized(t *testing.T) {
 	}
 	if s := *by[6]; s.End != 9 || !s.InProgress || len(s.URLs) != 2 {
 		t.Errorf("segment 6: %+v", s)
+	}
+}
+
+// TestConfigFromIPCConnectKeys: the JournalNode connections follow the
+// ipc.client.connect.* keys; 0 retries means none.
+func TestConfigFromIPCConnectKeys(t *testing.T) {
+	c := conf.New()
+	c.Set("ipc.client.connect.max.retries", "1")
+	c.Set("ipc.client.connect.retry.interval", "100")
+	c.Set("ipc.client.connect.timeout", "2000")
+	cfg, err := ConfigFrom(c, "qjournal://h1:8485;h2:8485;h3:8485/ns1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Connect{Timeout: 2 * time.Second, Retries: 1, RetryInterval: 100 * time.Millisecond}); cfg.Connect != want {
+		t.Errorf("connect %+v, want %+v", cfg.Connect, want)
+	}
+	c.Set("ipc.client.connect.max.retries", "0")
+	if cfg, err = ConfigFrom(c, "qjournal://h1:8485;h2:8485;h3:8485/ns1", ""); err != nil || cfg.Connect.Retries != -1 {
+		t.Errorf("max.retries 0: retries %d (%v), want -1 (none)", cfg.Connect.Retries, err)
 	}
 }

@@ -46,7 +46,8 @@ func New(cfg Config) *Manager {
 	rpc := cfg.RPC
 	var own *hadooprpc.Client
 	if rpc == nil {
-		own = hadooprpc.NewClient(hadooprpc.ClientConfig{Logger: cfg.Logger})
+		own = hadooprpc.NewClient(hadooprpc.ClientConfig{Logger: cfg.Logger, ConnectTimeout: cfg.Connect.Timeout,
+			ConnectRetries: cfg.Connect.Retries, ConnectRetryInterval: cfg.Connect.RetryInterval})
 		rpc = own
 	}
 	loggers := make([]Logger, len(cfg.Journals))
