@@ -71,10 +71,10 @@ soak: build
 # Journal throughput and latency through three local JournalNodes, with
 # the disk's fsync latency measured beside it.
 bench-qjm: build
-	@set -e; d=$$(mktemp -d); trap 'kill $$(jobs -p) 2>/dev/null; rm -rf $$d' EXIT; addrs=""; \
+	@set -e; d=$$(mktemp -d); pids=""; trap 'kill $$pids 2>/dev/null; rm -rf $$d; true' EXIT; \
 	  for i in 0 1 2; do mkdir -p $$d/c$$i; \
 	    printf '<?xml version="1.0"?><configuration><property><name>dfs.journalnode.edits.dir</name><value>%s</value></property><property><name>dfs.journalnode.rpc-address</name><value>127.0.0.1:0</value></property><property><name>dfs.journalnode.http-address</name><value>127.0.0.1:0</value></property></configuration>' $$d/e$$i > $$d/c$$i/hdfs-site.xml; \
-	    $(BIN) --config $$d/c$$i journalnode 2> $$d/jn$$i.log & \
+	    $(BIN) --config $$d/c$$i journalnode 2> $$d/jn$$i.log & pids="$$pids $$!"; \
 	  done; sleep 2; \
 	  addrs=$$(grep -ho 'rpc=[0-9.:]*' $$d/jn*.log | cut -d= -f2 | paste -sd,); \
 	  $(BIN) bench qjm -journals $$addrs -clients 1,4,16,64 -duration 5s -diskdir $$d
