@@ -19,13 +19,14 @@ type segment struct {
 // write appends b after the records, preallocating first, and fsyncs when
 // sync is set.
 func (s *segment) write(b []byte, sync bool) error {
-	if _, err := s.Write(b); err != nil {
+	grew, err := s.Write(b)
+	if err != nil || !sync {
 		return err
 	}
-	if !sync {
-		return nil
+	if grew {
+		return s.Sync() // the new length must be durable too
 	}
-	return s.Sync()
+	return s.DataSync()
 }
 
 // truncate cuts the padding off and syncs.

@@ -87,6 +87,11 @@ func (s *SegmentFile) preallocate(n int) error {
 // Sync fsyncs the file.
 func (s *SegmentFile) Sync() error { return s.f.Sync() }
 
+// DataSync makes the bytes durable without the metadata (fdatasync), which
+// is enough after a Write that did not grow the file: inside the
+// preallocated length only the data changes, as Hadoop's force(false).
+func (s *SegmentFile) DataSync() error { return dataSync(s.f) }
+
 // Trim cuts the padding off after the records and makes that durable.
 func (s *SegmentFile) Trim() error {
 	if s.rf == nil {
