@@ -37,8 +37,9 @@
 //     /getJournal see them at once.
 //   - A half-done acceptRecovery is rolled forward when a journal is
 //     loaded, not at the next prepareRecovery (package disk).
-//   - doPreUpgrade, doUpgrade and doRollback answer an IOException;
-//     doFinalize and canRollBack work only without a previous/ directory.
+//   - doUpgrade checks previous/ and previous.tmp before it writes
+//     VERSION, and copies the epoch files before renaming previous.tmp
+//     (package disk); doRollback also empties the edits cache.
 //   - The syncer asks its peers in turn rather than at random, and only
 //     with sinceTxId 0.
 package journalnode

@@ -6,9 +6,6 @@ import (
 	"github.com/hdfsd/hdfsd/journalnode/core"
 )
 
-// errUpgrade answers the upgrade and rollback calls hdfsd does not do.
-var errUpgrade = &core.Error{Kind: core.KindIO, Msg: "hdfsd: JournalNode upgrade and rollback are not supported"}
-
 // newerTxnID is NewerTxnIdException's message.
 func newerTxnID(highest, since int64) error {
 	return &core.Error{Kind: core.KindNewerTxnID,

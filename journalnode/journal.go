@@ -83,6 +83,21 @@ func (j *journal) doLocked(ctx context.Context, fn func(c *core.Journal) ([]core
 	return err
 }
 
+// doReload is do, then the core is rebuilt from the directory and the
+// cache emptied, as after a rollback current/ holds other edits.
+func (j *journal) doReload(ctx context.Context, fn func(c *core.Journal) ([]core.Action, error)) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err := j.doLocked(ctx, fn); err != nil {
+		return err
+	}
+	if j.mu.cache != nil {
+		j.mu.cache = core.NewCache(j.mu.cache.Capacity())
+	}
+	j.reloadLocked()
+	return j.mu.err
+}
+
 // read runs fn on the core without actions.
 func (j *journal) read(fn func(c *core.Journal) error) error {
 	return j.do(context.Background(), func(c *core.Journal) ([]core.Action, error) { return nil, fn(c) })

@@ -121,6 +121,16 @@ func (n *node) with(ctx context.Context, jid string, fn func(c *core.Journal) ([
 	return j.do(ctx, fn)
 }
 
+// withReload is with, then the journal is read again from its directory
+// (after moves that replace current/).
+func (n *node) withReload(ctx context.Context, jid string, fn func(c *core.Journal) ([]core.Action, error)) error {
+	j, err := n.journal(jid)
+	if err != nil {
+		return err
+	}
+	return j.doReload(ctx, fn)
+}
+
 func (n *node) HTTPPort() int   { return n.httpPort() }
 func (n *node) HTTPURI() string { return n.httpURI() }
 
@@ -234,29 +244,43 @@ func (n *node) JournalCTime(ctx context.Context, jid, _ string) (t int64, err er
 	return t, err
 }
 
-func (n *node) DoPreUpgrade(context.Context, string) error                { return errUpgrade }
-func (n *node) DoUpgrade(context.Context, string, core.StorageInfo) error { return errUpgrade }
-func (n *node) DoRollback(context.Context, string, string) error          { return errUpgrade }
-
-// DoFinalize finalizes an upgrade; with no previous/ directory there is
-// nothing to do (NNUpgradeUtil.doFinalize).
-func (n *node) DoFinalize(ctx context.Context, jid, _ string) error {
-	if _, err := n.journal(jid); err != nil {
-		return err
-	}
-	if _, err := n.fs.Stat(filepath.Join(n.editsDir, jid, storage.DirPrevious)); err == nil {
-		return errUpgrade
-	}
-	return nil
+// DoPreUpgrade sets current/ aside as previous.tmp (Journal.doPreUpgrade).
+// The core keeps its view: current/ has no VERSION until DoUpgrade.
+func (n *node) DoPreUpgrade(ctx context.Context, jid string) error {
+	return n.with(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.PreUpgrade(), nil })
 }
 
-// CanRollBack is false without a previous/ directory.
-func (n *node) CanRollBack(ctx context.Context, jid, _ string, _, _ core.StorageInfo, _ int32) (bool, error) {
-	if _, err := n.journal(jid); err != nil {
+// DoUpgrade completes the upgrade with si's layout and cTime
+// (Journal.doUpgrade) and reloads the journal from the new current/.
+func (n *node) DoUpgrade(ctx context.Context, jid string, si core.StorageInfo) error {
+	return n.withReload(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.Upgrade(si), nil })
+}
+
+// DoFinalize drops previous/ (Journal.doFinalize); without one it does
+// nothing.
+func (n *node) DoFinalize(ctx context.Context, jid, _ string) error {
+	return n.with(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.Finalize(), nil })
+}
+
+// DoRollback puts previous/ back as current/ (Journal.doRollback) and
+// reloads the journal from it.
+func (n *node) DoRollback(ctx context.Context, jid, _ string) error {
+	return n.withReload(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.Rollback(), nil })
+}
+
+// CanRollBack is NNUpgradeUtil.canRollBack on the journal's directory:
+// false without previous/, true when previous/ holds targetLV. si and
+// prev are only read into by Hadoop, never compared.
+func (n *node) CanRollBack(ctx context.Context, jid, _ string, _, _ core.StorageInfo, targetLV int32) (bool, error) {
+	j, err := n.journal(jid)
+	if err != nil {
 		return false, err
 	}
-	if _, err := n.fs.Stat(filepath.Join(n.editsDir, jid, storage.DirPrevious)); err == nil {
-		return false, errUpgrade
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	prev, err := j.mu.dir.Previous()
+	if err != nil {
+		return false, err
 	}
-	return false, nil
+	return core.CanRollBack(prev, targetLV)
 }

@@ -23,11 +23,16 @@ const (
 	Download                        // fetch URL into edits_inprogress_<Start>.epoch=<Value>
 	ReplaceInProgress               // rename edits_inprogress_<Start>.epoch=<Value> over edits_inprogress_<Start>
 	CacheEdits                      // the records Data (txids Start..End, LayoutVersion) are durable: cache them
+	PreUpgradeDir                   // current -> previous.tmp; a new current/ linking the old edits files
+	UpgradeDir                      // VERSION = Storage and the epoch files into current/; previous.tmp -> previous
+	FinalizeDir                     // previous -> finalized.tmp, then delete it (nothing without previous/)
+	RollbackDir                     // current -> removed.tmp, previous -> current, delete removed.tmp (nothing without previous/)
 )
 
 var opNames = [...]string{"?", "persist-promised", "persist-writer", "persist-committed", "format",
 	"create-segment", "write", "close-segment", "abort-segment", "finalize-file", "move-aside",
-	"remove-segment", "delete-paxos", "persist-paxos", "download", "replace-inprogress", "cache"}
+	"remove-segment", "delete-paxos", "persist-paxos", "download", "replace-inprogress", "cache",
+	"pre-upgrade", "upgrade", "finalize-upgrade", "rollback"}
 
 func (o Op) String() string {
 	if int(o) < len(opNames) {
@@ -56,8 +61,10 @@ func (a Action) String() string {
 	switch a.Op {
 	case PersistPromised, PersistWriter, PersistCommitted:
 		return fmt.Sprintf("%s %d", a.Op, a.Value)
-	case FormatDir:
+	case FormatDir, UpgradeDir:
 		return fmt.Sprintf("%s %s", a.Op, a.Storage.ColonString())
+	case PreUpgradeDir, FinalizeDir, RollbackDir:
+		return a.Op.String()
 	case CreateSegment:
 		return fmt.Sprintf("%s %d lv=%d", a.Op, a.Start, a.LayoutVersion)
 	case WriteRecords:

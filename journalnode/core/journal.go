@@ -404,15 +404,22 @@ func (j *Journal) Manifest(since int64, inProgressOk bool) (Manifest, error) {
 // DiscardSegments moves aside every segment from start on (rolling
 // upgrade rollback) and sets the committed txid below it.
 func (j *Journal) DiscardSegments(start int64) ([]Action, error) {
+	for _, s := range j.s.Segments {
+		// An in-progress file is not validated here in Hadoop: its last
+		// txid is unknown and never refuses the call.
+		if s.Start < start && !s.InProgress && s.End >= start {
+			return nil, errf(KindIllegalState, "segment %d-%d crosses the discard point %d", s.Start, s.End, start)
+		}
+	}
 	var acts []Action
+	if j.cur >= start {
+		acts = j.abort(acts)
+	}
 	keep := j.s.Segments[:0]
 	for _, s := range j.s.Segments {
 		if s.Start >= start {
 			acts = append(acts, Action{Op: MoveAside, Start: s.Start, End: s.End, Segment: s, Suffix: ".trash"})
 			continue
-		}
-		if s.End >= start {
-			return nil, errf(KindIllegalState, "segment %d-%d crosses the discard point %d", s.Start, s.End, start)
 		}
 		keep = append(keep, s)
 	}

@@ -72,6 +72,14 @@ func (d *Dir) apply(ctx context.Context, a core.Action) error {
 		return d.rename(syncTmpName(a.Start, a.Value), storage.InProgressName(a.Start), false)
 	case core.CacheEdits:
 		return nil
+	case core.PreUpgradeDir:
+		return d.preUpgrade()
+	case core.UpgradeDir:
+		return d.upgrade(a.Storage)
+	case core.FinalizeDir:
+		return d.finalize()
+	case core.RollbackDir:
+		return d.rollback()
 	}
 	return fmt.Errorf("unknown action %d", a.Op)
 }

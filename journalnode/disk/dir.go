@@ -88,10 +88,14 @@ func (d *Dir) abort() {
 	}
 }
 
-// Load reads the directory's state for core.Load.
+// Load reads the directory's state for core.Load, after completing or
+// undoing an upgrade, rollback or finalize that a crash interrupted.
 func (d *Dir) Load() (core.State, error) {
 	d.abort()
 	s := core.State{Committed: core.InvalidTxID, Paxos: map[int64]core.Paxos{}}
+	if err := d.recoverTransition(); err != nil {
+		return s, err
+	}
 	names, err := d.fs.ReadDir(d.current())
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -170,7 +174,12 @@ func VersionFile(si core.StorageInfo, now time.Time) []byte {
 }
 
 func (d *Dir) readLong(name string, def int64) (int64, error) {
-	data, err := storage.ReadFile(d.fs, d.current(name))
+	return readLongFile(d.fs, d.current(name), def)
+}
+
+// readLongFile reads a PersistentLongFile; def when it is absent.
+func readLongFile(fsys storage.FS, name string, def int64) (int64, error) {
+	data, err := storage.ReadFile(fsys, name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return def, nil
 	} else if err != nil {
@@ -178,20 +187,26 @@ func (d *Dir) readLong(name string, def int64) (int64, error) {
 	}
 	v, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("journalnode: %s: %w", d.current(name), err)
+		return 0, fmt.Errorf("journalnode: %s: %w", name, err)
 	}
 	return v, nil
 }
 
 func (d *Dir) readCommitted() (int64, error) {
-	data, err := storage.ReadFile(d.fs, d.current(FileCommitted))
+	return readCommittedFile(d.fs, d.current(FileCommitted))
+}
+
+// readCommittedFile reads a BestEffortLongFile; InvalidTxID when it is
+// absent or empty.
+func readCommittedFile(fsys storage.FS, name string) (int64, error) {
+	data, err := storage.ReadFile(fsys, name)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(data) == 0) {
 		return core.InvalidTxID, nil
 	} else if err != nil {
 		return 0, err
 	}
 	if len(data) != 8 {
-		return 0, fmt.Errorf("journalnode: %s: %d bytes, want 8", d.current(FileCommitted), len(data))
+		return 0, fmt.Errorf("journalnode: %s: %d bytes, want 8", name, len(data))
 	}
 	return int64(binary.BigEndian.Uint64(data)), nil
 }

@@ -9,6 +9,8 @@
 //	<edits dir>/<jid>/current/paxos/<txid>        delimited PersistedRecoveryPaxosData, "\n", text
 //	<edits dir>/<jid>/current/edits_*             segments, as the NameNode names them
 //	<edits dir>/<jid>/edits.sync/                 segments copied from peers
+//	<edits dir>/<jid>/previous/                   current/ as it was before an upgrade, until finalized
+//	<edits dir>/<jid>/previous.tmp, removed.tmp, finalized.tmp   an upgrade, rollback or finalize under way
 //
 // Dir.Load reads a directory into a core.State; Dir.Apply carries out the
 // core's Actions. Every action is durable when Apply returns: record
@@ -21,4 +23,9 @@
 // (edits_inprogress_<txid>.epoch=<e> next to a paxos file accepted in
 // epoch e) is rolled forward when the directory is loaded, not at the
 // next prepareRecovery.
+//
+// Load first recovers an upgrade, rollback or finalize a crash
+// interrupted (Storage.analyzeStorage and doRecover, shared with the
+// NameNode through storage.Analyze and storage.RecoverTransition). The
+// upgrade differs from Hadoop's as upgrade.go says.
 package disk

@@ -15,8 +15,8 @@ var (
 	ErrWriteFailed = errors.New("qjournal: a quorum of JournalNodes did not acknowledge a write; the NameNode must stop")
 	// ErrFenced: a JournalNode has promised a newer writer's epoch.
 	ErrFenced = errors.New("qjournal: fenced by a writer with a newer epoch")
-	// ErrNotSupported: upgrade, rollback and similar calls are not
-	// implemented by this QJM.
+	// ErrNotSupported: a Logger that does not implement Admin was asked
+	// for an upgrade or rollback call.
 	ErrNotSupported = errors.New("qjournal: not supported by hdfsd's quorum journal manager")
 	// ErrClosed: the Manager was closed.
 	ErrClosed = errors.New("qjournal: manager closed")

@@ -212,34 +212,4 @@ func firstRecords(b []byte, n uint32) ([]byte, error) {
 	return b[:off], nil
 }
 
-// The calls below exist on QuorumJournalManager for upgrades and
-// rollbacks; hdfsd does not implement them yet.
-
-// DoPreUpgrade is not supported.
-func (m *Manager) DoPreUpgrade(context.Context) error { return unsupported("doPreUpgrade") }
-
-// DoUpgrade is not supported.
-func (m *Manager) DoUpgrade(context.Context) error { return unsupported("doUpgrade") }
-
-// DoFinalize is not supported.
-func (m *Manager) DoFinalize(context.Context) error { return unsupported("doFinalize") }
-
-// CanRollBack is not supported.
-func (m *Manager) CanRollBack(context.Context) (bool, error) {
-	return false, unsupported("canRollBack")
-}
-
-// DoRollback is not supported.
-func (m *Manager) DoRollback(context.Context) error { return unsupported("doRollback") }
-
-// DiscardSegments is not supported.
-func (m *Manager) DiscardSegments(context.Context, uint64) error {
-	return unsupported("discardSegments")
-}
-
-// GetJournalCTime is not supported.
-func (m *Manager) GetJournalCTime(context.Context) (int64, error) {
-	return 0, unsupported("getJournalCTime")
-}
-
 func unsupported(what string) error { return fmt.Errorf("%w: %s", ErrNotSupported, what) }
