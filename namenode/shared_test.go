@@ -2,6 +2,7 @@ package namenode
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -134,3 +135,46 @@ func TestInitializeSharedEdits(t *testing.T) {
 }
 
 func storageFormat() storage.FormatOptions { return storage.FormatOptions{NonInteractive: true} }
+
+// `namenode -upgrade` upgrades the shared edit log with the local
+// directories (previous/ kept on every JournalNode) and finalizeUpgrade
+// finalizes both.
+func TestUpgradeAndFinalizeTheSharedEditLog(t *testing.T) {
+	root := t.TempDir()
+	var addrs, jnDirs []string
+	for i := range 3 {
+		dir := filepath.Join(root, "jn", string(rune('a'+i)))
+		jnDirs = append(jnDirs, dir)
+		addrs = append(addrs, startJN(t, dir).d.RPCAddr())
+	}
+	uri := "qjournal://" + strings.Join(addrs, ";") + "/ns1"
+	c, cfg := newTestConf(t, root, map[string]string{"dfs.namenode.shared.edits.dir": uri})
+	formatNN(t, cfg)
+	nn := startNN(t, c, cfg)
+	nn.mkdirs("/kept")
+	nn.stop()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	d, err := Start(ctx, c, cfg, Options{Logger: quietLogger(), Upgrade: true})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	for _, dir := range jnDirs {
+		if _, err := os.Stat(filepath.Join(dir, "ns1", "previous")); err != nil {
+			t.Errorf("after -upgrade %s has no previous/: %v", dir, err)
+		}
+	}
+	if err := d.ns.finalizeUpgrade(); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range jnDirs {
+		if _, err := os.Stat(filepath.Join(dir, "ns1", "previous")); !os.IsNotExist(err) {
+			t.Errorf("after finalizeUpgrade %s still has previous/ (%v)", dir, err)
+		}
+	}
+	cancel()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -161,7 +161,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	case opts.Upgrade:
 		// The upgrade saves the namespace in every directory (Hadoop's
 		// doUpgrade returns needToSave false).
-		if err := upgradeStorage(st, imageSaver(ns.tree, ns.imageMeta(ns.ids, last), cfg), last, now(), cfg.Retention, log); err != nil {
+		if err := upgradeStorageShared(ctx, st, ns.shared, imageSaver(ns.tree, ns.imageMeta(ns.ids, last), cfg), last, now(), cfg.Retention, log); err != nil {
 			return nil, err
 		}
 		log.Info("Upgraded", "layoutVersion", st.Version.LayoutVersion, "cTime", st.Version.CTime, "txid", last)

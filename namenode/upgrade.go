@@ -1,6 +1,7 @@
 package namenode
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/storage"
+	"github.com/hdfsd/hdfsd/qjournal/client"
 )
 
 // `namenode -upgrade`, `namenode -rollback` and `dfsadmin
@@ -43,6 +45,14 @@ func checkUpgradeStart(st *storage.Storage, opts Options, log *slog.Logger) erro
 // namespace saved into new current/ directories in this NameNode's layout,
 // then VERSION (new layout, cTime now) and previous.tmp -> previous.
 func upgradeStorage(st *storage.Storage, save storage.ImageSaver, txid int64, now time.Time, r storage.Retention, log *slog.Logger) error {
+	return upgradeStorageShared(context.Background(), st, nil, save, txid, now, r, log)
+}
+
+// upgradeStorageShared is upgradeStorage with a shared edit log, which is
+// upgraded as Hadoop's FSImage.doUpgrade does it: pre-upgraded after the
+// local directories, upgraded before they complete.
+func upgradeStorageShared(ctx context.Context, st *storage.Storage, shared *client.Manager, save storage.ImageSaver, txid int64,
+	now time.Time, r storage.Retention, log *slog.Logger) error {
 	old := st.Version
 	v := storage.Upgraded(old, now)
 	log.Info(fmt.Sprintf("Starting upgrade of local storage directories.\n   old LV = %d; old CTime = %d.\n   new LV = %d; new CTime = %d",
@@ -56,11 +66,22 @@ func upgradeStorage(st *storage.Storage, save storage.ImageSaver, txid int64, no
 	for _, f := range st.Dirs.Failures() {
 		log.Error("Failed to move aside pre-upgrade storage in image directory "+f.Dir.Root, "err", f.Err)
 	}
+	if shared != nil {
+		if err := shared.DoPreUpgrade(ctx); err != nil {
+			return fmt.Errorf("namenode: pre-upgrading the shared edit log: %w", err)
+		}
+	}
 	if err := st.SaveImage(txid, save); err != nil {
 		return err
 	}
 	if err := st.Purge(r, storage.KindImage, storage.InvalidTxID); err != nil {
 		log.Warn("purging old images and edits", "err", err)
+	}
+	if shared != nil {
+		si := client.StorageInfo{LayoutVersion: v.LayoutVersion, NamespaceID: uint32(v.NamespaceID), ClusterID: v.ClusterID, CTime: uint64(v.CTime)}
+		if err := shared.DoUpgrade(ctx, si); err != nil {
+			return fmt.Errorf("namenode: upgrading the shared edit log: %w", err)
+		}
 	}
 	for _, d := range st.Dirs.Healthy() {
 		log.Info("Performing upgrade of storage directory " + d.Root)
@@ -110,7 +131,51 @@ func Rollback(cfg Config, o RollbackOptions) error {
 		}
 		return ErrRollbackAborted
 	}
-	return storage.Rollback(fsys, storage.NewDirs(cfg.NameDirs, cfg.EditsDirs), func(s string) { log.Info(s) })
+	dirs := storage.NewDirs(cfg.NameDirs, cfg.EditsDirs)
+	if cfg.SharedEdits != "" {
+		// The shared edit log rolls back too, once every JournalNode says
+		// it can (FSImage.doRollback).
+		if err := rollbackShared(cfg, fsys, dirs, log); err != nil {
+			return err
+		}
+	}
+	return storage.Rollback(fsys, dirs, func(s string) { log.Info(s) })
+}
+
+// rollbackShared asks the JournalNodes whether they can roll back to this
+// NameNode's layout and rolls them back.
+func rollbackShared(cfg Config, fsys storage.FS, dirs *storage.Dirs, log *slog.Logger) error {
+	var v storage.Version
+	found := false
+	for _, d := range dirs.Healthy() {
+		if pv, err := storage.ReadVersion(fsys, d.Root); err == nil {
+			v, found = pv, true
+			break
+		}
+	}
+	if !found {
+		return fmt.Errorf("namenode: no readable VERSION to roll the shared edit log back with")
+	}
+	m, err := sharedManager(cfg.conf, cfg, v, log)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	ctx := context.Background()
+	si := client.StorageInfo{LayoutVersion: v.LayoutVersion, NamespaceID: uint32(v.NamespaceID), ClusterID: v.ClusterID, CTime: uint64(v.CTime)}
+	ok, err := m.CanRollBack(ctx, si, client.StorageInfo{LayoutVersion: storage.LayoutVersion}, storage.LayoutVersion)
+	if err != nil {
+		return fmt.Errorf("namenode: asking the shared edit log whether it can roll back: %w", err)
+	}
+	if !ok {
+		log.Info("The shared edit log has no previous state to roll back to")
+		return nil
+	}
+	if err := m.DoRollback(ctx); err != nil {
+		return fmt.Errorf("namenode: rolling back the shared edit log: %w", err)
+	}
+	log.Info("Rolled back the shared edit log", "uri", cfg.SharedEdits)
+	return nil
 }
 
 // finalizeUpgrade is FSNamesystem.finalizeUpgrade after the superuser
@@ -126,6 +191,11 @@ func (n *Namesystem) finalizeUpgrade() error {
 		st.Version.LayoutVersion, st.Version.CTime))
 	if err := st.Finalize(func(s string) { n.log.Info(s) }); err != nil {
 		return &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: err.Error()}
+	}
+	if n.shared != nil {
+		if err := n.shared.DoFinalize(context.Background()); err != nil {
+			return &hadooprpc.RemoteError{Class: hadooprpc.ClassIOException, Message: "finalizing the shared edit log: " + err.Error()}
+		}
 	}
 	return nil
 }
