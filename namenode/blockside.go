@@ -212,18 +212,7 @@ func (b *blockSide) removeBlocks(ids []int64) {
 // monitor runs the heartbeat check and the redundancy monitor every
 // dfs.namenode.redundancy.interval.seconds, and keeps safe mode told.
 func (n *Namesystem) blockMonitor(ctx context.Context) {
-	every := n.bs.cfg.RedundancyEvery
-	if every <= 0 {
-		every = 3 * time.Second
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	everyTick(ctx, n.bs.cfg.RedundancyEvery, 3*time.Second, func() {
 		now := n.now()
 		n.bs.with(func(m *blockmgmt.Manager) {
 			m.Tick(now)
@@ -232,6 +221,23 @@ func (n *Namesystem) blockMonitor(ctx context.Context) {
 			}
 		})
 		n.checkSafeMode(now)
+	})
+}
+
+// everyTick runs fn every d (def when d is not positive) until ctx ends.
+func everyTick(ctx context.Context, d, def time.Duration, fn func()) {
+	if d <= 0 {
+		d = def
+	}
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
 	}
 }
 

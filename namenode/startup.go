@@ -277,20 +277,9 @@ var unsupportedMethods = []string{
 
 // leaseMonitor recovers the leases of writers gone past the hard limit.
 func (n *Namesystem) leaseMonitor(ctx context.Context) {
-	every := n.cfg.LeaseRecheck
-	if every <= 0 {
-		every = 2 * time.Second
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	everyTick(ctx, n.cfg.LeaseRecheck, 2*time.Second, func() {
 		if n.safe.On() {
-			continue
+			return
 		}
 		for _, id := range n.leases.HardExpired(n.now()) {
 			holder, ok := n.leases.Holder(id)
@@ -303,7 +292,7 @@ func (n *Namesystem) leaseMonitor(ctx context.Context) {
 				n.log.Warn("lease recovery", "path", path, "holder", holder, "err", err)
 			}
 		}
-	}
+	})
 }
 
 // PrintMetadataVersion is `hdfs namenode -metadataVersion`.
