@@ -10,7 +10,9 @@ import (
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
+	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
+	"github.com/hdfsd/hdfsd/namenode/dnrpc"
 	"github.com/hdfsd/hdfsd/namenode/editlog"
 	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
@@ -107,5 +109,32 @@ func FuzzClientProtocol(f *testing.F) {
 		if a, b := n.tree.Stats().Inodes, replayed.Stats().Inodes; a != b {
 			t.Fatalf("live tree has %d inodes, replayed %d", a, b)
 		}
+	})
+}
+
+// FuzzDatanodeProtocol serves arbitrary bytes as the request of every
+// DatanodeProtocol method, after a DataNode registered: a hostile or
+// broken DataNode gets answers or errors, never a panic.
+func FuzzDatanodeProtocol(f *testing.F) {
+	f.Add(uint8(0), []byte{})
+	f.Add(uint8(3), []byte("\x0a\x00\x12\x05BP-1-"))
+	f.Add(uint8(5), []byte("\x0a\x2a\x0a\x1c\x0a\x09127.0.0.1\x12\x09localhost\x1a\x04uuid\x20\x01\x28\x02\x30\x03"))
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		n, _ := newMemNamesystem(t)
+		p := dnrpc.Protocol(dnServer{n})
+		names := make([]string, 0, len(p.Methods))
+		for name := range p.Methods {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		ctx := hadooprpc.ContextWithCaller(context.Background(), hadooprpc.Caller{User: "hdfs"})
+		reg := &dnrpc.Registration{ID: blocks.DatanodeID{IPAddr: "127.0.0.1", HostName: "localhost", UUID: "uuid", XferPort: 1, IPCPort: 2}}
+		dnServer{n}.RegisterDatanode(ctx, reg)
+		h := p.Methods[names[int(which)%len(names)]]
+		req := h.NewRequest()
+		if proto.Unmarshal(data, req) != nil {
+			return
+		}
+		h.Call(ctx, req)
 	})
 }
