@@ -181,6 +181,20 @@ func TestManagerUpgradeNeedsEveryJournal(t *testing.T) {
 func TestManagerDiscardSegments(t *testing.T) {
 	m, _, dirs := setUp(t)
 	writeSegment(t, m, 4, 6)
+	// The finalize is acknowledged by a quorum; the slowest JournalNode
+	// may still be finalizing: wait for it, so each has edits_4-6.
+	for _, d := range dirs {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if _, err := os.Stat(filepath.Join(d, "current", storage.EditsName(4, 6))); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: segment 4-6 never finalized", d)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 	if err := m.DiscardSegments(testCtx(t), 4); err != nil {
 		t.Fatal(err)
 	}
