@@ -39,6 +39,7 @@ type config struct {
 	dnPIDs      string // "", "auto" or a comma-separated list
 	diskDir     string
 	bounds      bool
+	floorSize   int64 // bytes each CPU floor moves
 }
 
 // usageError asks for the usage text; msg, if any, is printed before it.
@@ -53,7 +54,7 @@ var unsupported = []string{"-append", "-truncate", "-random", "-backward", "-ski
 func parseArgs(args []string) (config, error) {
 	c := config{nrFiles: 1, size: defaultSize, bufferSize: defaultBufferSize,
 		resFile: defaultResFile, replication: defaultReplication,
-		baseDir: defaultBaseDir, diskDir: os.TempDir(), bounds: true}
+		baseDir: defaultBaseDir, diskDir: os.TempDir(), bounds: true, floorSize: defaultFloorSize}
 	if len(args) == 0 {
 		return c, usageError{"Missing arguments."}
 	}
@@ -99,7 +100,7 @@ func parseArgs(args []string) (config, error) {
 // valueFlags are the options that take a value, in lower case.
 var valueFlags = map[string]bool{"-nrfiles": true, "-size": true, "-filesize": true,
 	"-buffersize": true, "-replication": true, "-resfile": true, "-dir": true,
-	"-diskdir": true, "-dnpids": true, "-fs": true, "-namenode": true, "-d": true}
+	"-diskdir": true, "-floorsize": true, "-dnpids": true, "-fs": true, "-namenode": true, "-d": true}
 
 func isUnsupported(a string) bool {
 	for _, u := range unsupported {
@@ -131,6 +132,10 @@ func (c *config) setValue(flag, v string) error {
 		}
 	case "-diskdir":
 		c.diskDir = v
+	case "-floorsize":
+		if c.floorSize, err = parseSize(v); err == nil && c.floorSize <= 0 {
+			err = fmt.Errorf("dfsio: -floorsize %q is not positive", v)
+		}
 	case "-dnpids":
 		c.dnPIDs = v
 		if v != "auto" {
@@ -227,8 +232,8 @@ const usage = "Usage: hdfsd-dfsio [genericOptions] -read | -write | -clean" +
 	" [-nrFiles N] [-size Size[B|KB|MB|GB|TB]]" +
 	" [-resFile resultFileName] [-bufferSize Bytes]" +
 	" [-replication R] [-dir /benchmarks/TestDFSIO]" +
-	" [-diskdir DIR] [-dnpids auto|PID,PID,...] [-nobounds]\n" +
+	" [-diskdir DIR] [-floorsize Size] [-dnpids auto|PID,PID,...] [-nobounds]\n" +
 	"Generic options: -fs hdfs://host:port, -D fs.defaultFS=..., -D dfs.replication=R," +
 	" -D test.build.data=DIR\n" +
 	"Sizes default to MB (2^20 bytes); -nrFiles defaults to 1, -size to 1MB," +
-	" -replication to 3 (dfs.replication), -diskdir to os.TempDir().\n"
+	" -replication to 3 (dfs.replication), -diskdir to os.TempDir(), -floorsize to 1GB.\n"

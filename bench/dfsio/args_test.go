@@ -39,7 +39,7 @@ func TestParseArgsDefaults(t *testing.T) {
 	}
 	want := config{mode: modeWrite, nrFiles: 1, size: 1 << 20, bufferSize: 1000000,
 		resFile: "TestDFSIO_results.log", replication: 3, baseDir: "/benchmarks/TestDFSIO",
-		diskDir: os.TempDir(), bounds: true}
+		diskDir: os.TempDir(), bounds: true, floorSize: 1 << 30}
 	if c != want {
 		t.Errorf("parseArgs(-write) = %+v\nwant %+v", c, want)
 	}
@@ -47,12 +47,12 @@ func TestParseArgsDefaults(t *testing.T) {
 
 func TestParseArgsIgnoresCaseAsTestDFSIO(t *testing.T) {
 	c, err := parseArgs(strings.Fields("-READ -NrFiles 4 -fileSize 2GB -BUFFERSIZE 65536 -resFile r.log" +
-		" -replication 2 -dir /b/ -fs hdfs://nn:9000 -dnpids 1,2 -diskdir /x -noBounds"))
+		" -replication 2 -dir /b/ -fs hdfs://nn:9000 -dnpids 1,2 -diskdir /x -noBounds -floorSize 3"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := config{mode: modeRead, nrFiles: 4, size: 2 << 30, bufferSize: 65536, resFile: "r.log",
-		replication: 2, baseDir: "/b", addr: "nn:9000", dnPIDs: "1,2", diskDir: "/x"}
+		replication: 2, baseDir: "/b", addr: "nn:9000", dnPIDs: "1,2", diskDir: "/x", floorSize: 3 << 20}
 	if c != want {
 		t.Errorf("got  %+v\nwant %+v", c, want)
 	}

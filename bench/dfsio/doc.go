@@ -25,6 +25,17 @@
 // (-dnpids) and the client used per GiB, and ends with one machine-readable
 // "dfsio <mode>: key=value ..." line for CI logs.
 //
+// Much of a DataNode's CPU is the kernel's, whose cost varies from machine
+// to machine and day to day, so the same run also measures a CPU floor
+// (-floorsize bytes, 1 GiB by default; skipped with -nobounds) and
+// reports the DataNodes' CPU per GiB over it: the CPU of a child process
+// (this binary run again, see Run) that does the least a DataNode does.
+// For -write it receives packets over loopback TCP (126 chunks of 512
+// bytes and their CRC32Cs), verifies the checksums and writes the block
+// and .meta files in -diskdir, one write each per packet, no fsync; for
+// -read it sends a block in the page cache, per 64 KiB packet a write of a
+// header and the checksums then sendfile(2) of the data.
+//
 // Divergences from TestDFSIO: no MapReduce job, control files or reduce
 // output (the goroutines' results are summed in memory); replication comes
 // from -replication (or -D dfs.replication=), default 3 as dfs.replication's

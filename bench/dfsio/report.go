@@ -23,6 +23,7 @@ type report struct {
 	wall   time.Duration // the I/O phase, all files
 	tput   float64       // TestDFSIO's Throughput mb/sec, from exact times
 	bounds *machineBounds
+	floor  *cpuFloor // nil under -nobounds
 	dn     *cpuUse
 	client cpuUse
 }
@@ -87,12 +88,49 @@ func printExtras(w io.Writer, r report) {
 		fmt.Fprintf(w, "  DataNode CPU sec/GiB: %.3f (%.2f s by pids %s over %.3f %s)\n",
 			perGiB(r.dn.cpu, r.dnGiB()), r.dn.cpu.Seconds(), joinInts(r.dn.pids), r.dnGiB(), how)
 	}
+	printFloor(w, r)
 	if r.client.err != nil {
 		fmt.Fprintf(w, "  Client CPU sec/GiB: %v\n", r.client.err)
 	} else {
 		fmt.Fprintf(w, "  Client CPU sec/GiB: %.3f (%.2f s user+system over %.3f GiB)\n",
 			perGiB(r.client.cpu, r.gib()), r.client.cpu.Seconds(), r.gib())
 	}
+}
+
+// floorNames are the floors' names in the report, by role.
+var floorNames = map[string]string{modeWrite: "Write floor", floorServe: "Serve floor"}
+
+// floorHow says what each floor's child does.
+var floorHow = map[string]string{
+	modeWrite:  "receives 63 KiB packets, CRC32C per 512 bytes, writes block + .meta, no fsync",
+	floorServe: "sends 64 KiB packets: header + checksums write, then sendfile from the page cache",
+}
+
+// printFloor prints the mode's CPU floor and the DataNodes' CPU over it.
+func printFloor(w io.Writer, r report) {
+	f := r.floor
+	switch {
+	case f == nil:
+		fmt.Fprintf(w, "  DataNode CPU floor: not measured (-nobounds)\n")
+		return
+	case f.err != nil:
+		fmt.Fprintf(w, "  %s CPU sec/GiB: %v\n", floorNames[f.role], f.err)
+		return
+	}
+	fmt.Fprintf(w, "  %s CPU sec/GiB: %.3f (child pid %d: %.3f s user + %.3f s system over %.3f GiB in %.3f s,"+
+		" %.3f s with start-up; %s; in %s)\n", floorNames[f.role], f.perGiB(), f.pid, f.user.Seconds(),
+		f.sys.Seconds(), float64(f.bytes)/(1<<30), f.elapsed.Seconds(), f.whole.Seconds(), floorHow[f.role], f.where)
+	if dn, ok := r.dnPerGiB(); ok {
+		fmt.Fprintf(w, "  DataNode CPU / %s: %.3f\n", strings.ToLower(floorNames[f.role]), ratio(dn, f.perGiB()))
+	}
+}
+
+// dnPerGiB is the DataNodes' CPU seconds per GiB they moved, if measured.
+func (r report) dnPerGiB() (float64, bool) {
+	if r.dn == nil || r.dn.err != nil {
+		return 0, false
+	}
+	return perGiB(r.dn.cpu, r.dnGiB()), true
 }
 
 func printBound(w io.Writer, name string, b bound, agg float64) {
@@ -147,14 +185,27 @@ func summaryLine(r report) string {
 	add("crc512", b.crcChunked)
 	add("crc", b.crcWhole)
 	dn := "NA"
-	if r.dn != nil && r.dn.err == nil {
-		dn = num(perGiB(r.dn.cpu, r.dnGiB()))
+	dnPerGiB, dnOK := r.dnPerGiB()
+	if dnOK {
+		dn = num(dnPerGiB)
 	}
 	client := "NA"
 	if r.client.err == nil {
 		client = num(perGiB(r.client.cpu, r.gib()))
 	}
 	kv = append(kv, "dn_cpu_s_per_GiB="+dn, "client_cpu_s_per_GiB="+client)
+	floorKey := "dn_write_floor_cpu_s_per_GiB="
+	if r.c.mode == modeRead {
+		floorKey = "dn_serve_floor_cpu_s_per_GiB="
+	}
+	floor, toFloor := "NA", "NA"
+	if r.floor != nil && r.floor.err == nil {
+		floor = num(r.floor.perGiB())
+		if dnOK {
+			toFloor = num(ratio(dnPerGiB, r.floor.perGiB()))
+		}
+	}
+	kv = append(kv, floorKey+floor, "dn_cpu_ratio_to_floor="+toFloor)
 	return "dfsio " + r.c.mode + ": " + strings.Join(kv, " ")
 }
 

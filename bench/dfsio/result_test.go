@@ -87,19 +87,23 @@ func TestSummaryLineIsGreppable(t *testing.T) {
 			crcChunked: bound{err: os.ErrInvalid},
 			crcWhole:   bound{bytes: 4 << 30, elapsed: time.Second},
 		},
+		floor: &cpuFloor{role: modeWrite, floorChildResult: floorChildResult{
+			bytes: 2 << 30, user: 200 * time.Millisecond, sys: 800 * time.Millisecond}},
 		dn:     &cpuUse{pids: []int{7}, cpu: 6 * time.Second},
 		client: cpuUse{cpu: time.Second},
 	}
 	want := "dfsio write: files=4 bytes=1073741824 replication=3 wall_s=2.000 MB/s=150.000 agg_MB/s=512.000" +
 		" disk_bound_MB/s=1024.000 disk_ratio=0.500 net_bound_MB/s=2048.000 net_ratio=0.250" +
 		" crc512_bound_MB/s=NA crc512_ratio=NA crc_bound_MB/s=4096.000 crc_ratio=0.125" +
-		" dn_cpu_s_per_GiB=2.000 client_cpu_s_per_GiB=1.000"
+		" dn_cpu_s_per_GiB=2.000 client_cpu_s_per_GiB=1.000" +
+		" dn_write_floor_cpu_s_per_GiB=0.500 dn_cpu_ratio_to_floor=4.000"
 	if got := summaryLine(r); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	r.bounds, r.dn, r.c.mode = nil, nil, modeRead
+	r.bounds, r.floor, r.dn, r.c.mode = nil, nil, nil, modeRead
 	if got := summaryLine(r); !strings.Contains(got, "dfsio read: ") ||
-		!strings.Contains(got, "disk_bound_MB/s=NA disk_ratio=NA") || !strings.Contains(got, "dn_cpu_s_per_GiB=NA") {
+		!strings.Contains(got, "disk_bound_MB/s=NA disk_ratio=NA") || !strings.Contains(got, "dn_cpu_s_per_GiB=NA") ||
+		!strings.HasSuffix(got, " dn_serve_floor_cpu_s_per_GiB=NA dn_cpu_ratio_to_floor=NA") {
 		t.Errorf("without bounds or pids: %s", got)
 	}
 }
@@ -109,13 +113,17 @@ func TestExtrasNameEachBoundAndRatio(t *testing.T) {
 	printExtras(&out, report{
 		c: config{mode: modeRead, replication: 3}, files: 1, bytes: 1 << 30, wall: time.Second,
 		bounds: &machineBounds{disk: bound{bytes: 2 << 30, elapsed: time.Second, where: "/tmp (tmpfs on /tmp, tmpfs)"}},
-		dn:     &cpuUse{pids: []int{7, 8}, cpu: 3 * time.Second},
+		floor: &cpuFloor{role: floorServe, pid: 9, where: "/tmp", floorChildResult: floorChildResult{
+			bytes: 1 << 29, user: 50 * time.Millisecond, sys: 250 * time.Millisecond, elapsed: time.Second}},
+		dn: &cpuUse{pids: []int{7, 8}, cpu: 3 * time.Second},
 	})
 	for _, want := range []string{
 		"Aggregate mb/sec: 1024.00 (1024 MB by 1 files in 1.000 s wall clock)",
 		"Disk write+fsync mb/sec: 2048.00 ratio 0.500 (/tmp (tmpfs on /tmp, tmpfs), 2048 MB in 1.000 s)",
 		"USER_HZ 100",
 		"DataNode CPU sec/GiB: 3.000 (3.00 s by pids 7,8 over 1.000 GiB read)",
+		"Serve floor CPU sec/GiB: 0.600 (child pid 9: 0.050 s user + 0.250 s system over 0.500 GiB in 1.000 s,",
+		"DataNode CPU / serve floor: 5.000\n",
 		"Client CPU sec/GiB: 0.000",
 	} {
 		if !strings.Contains(out.String(), want) {

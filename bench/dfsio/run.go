@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 )
 
@@ -26,7 +27,15 @@ type env struct {
 // results on stdout and progress and errors on stderr. It returns the
 // process exit status: 0, 1 on errors (ErrNoClient when open is nil and
 // the command line is valid), 255 after the usage.
+//
+// When the environment variable HDFSD_DFSIO_FLOOR is set, Run ignores args:
+// it is the child process of a CPU floor, which a run starts by running
+// its own binary again with its own arguments (whatever calls Run must
+// therefore call it again for them).
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, open Opener) int {
+	if spec, ok := os.LookupEnv(floorEnv); ok {
+		return runFloorChild(spec, stdout, stderr)
+	}
 	return run(ctx, args, env{stdout: stdout, stderr: stderr, open: open,
 		now: time.Now, procRoot: "/proc", bounds: defaultBounds})
 }
@@ -87,6 +96,9 @@ func runErr(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stderr, "Measuring machine bounds (disk in %s)\n", c.diskDir)
 		b := measureBounds(ctx, c.diskDir, r.bytes, e.bounds)
 		r.bounds = &b
+		fmt.Fprintf(e.stderr, "Measuring the DataNode CPU floor (%s in %s)\n", decimal(float64(c.floorSize)/mega)+" MB", c.diskDir)
+		f := measureFloor(ctx, c.mode, c.diskDir, c.floorSize)
+		r.floor = &f
 	}
 	printExtras(e.stdout, r.report)
 	fmt.Fprintln(e.stdout, summaryLine(r.report))

@@ -17,7 +17,7 @@ func TestWriteThenReadThenClean(t *testing.T) {
 	proc := fakeProc(t, map[string]string{"77": "hdfsd\x00datanode\x00"}, map[string]string{"77": dnStat})
 	var addr string
 	common := []string{"-nrFiles", "3", "-size", "64KB", "-bufferSize", "10000", "-resFile", res,
-		"-dir", "/bench", "-fs", "hdfs://nn:9000", "-diskdir", t.TempDir(), "-dnpids", "auto"}
+		"-dir", "/bench", "-fs", "hdfs://nn:9000", "-diskdir", t.TempDir(), "-dnpids", "auto", "-floorsize", "1MB"}
 
 	code, stdout, stderr := testRun(t, fs.opener(&addr), proc, append([]string{"-write", "-replication", "2"}, common...)...)
 	if code != 0 {
@@ -36,12 +36,18 @@ func TestWriteThenReadThenClean(t *testing.T) {
 		}
 	}
 	checkOutput(t, "write", stdout, "files=3 bytes=196608 replication=2 ")
+	if !strings.Contains(stdout, "\n  Write floor CPU sec/GiB: ") || !strings.Contains(stdout, " dn_write_floor_cpu_s_per_GiB=") {
+		t.Errorf("write output lacks the write floor:\n%s", stdout)
+	}
 
 	code, stdout, stderr = testRun(t, fs.opener(nil), proc, append([]string{"-read"}, common...)...)
 	if code != 0 {
 		t.Fatalf("read: exit %d\n%s%s", code, stdout, stderr)
 	}
 	checkOutput(t, "read", stdout, "files=3 bytes=196608 wall_s=")
+	if !strings.Contains(stdout, "\n  Serve floor CPU sec/GiB: ") || !strings.Contains(stdout, " dn_serve_floor_cpu_s_per_GiB=") {
+		t.Errorf("read output lacks the serve floor:\n%s", stdout)
+	}
 
 	b, err := os.ReadFile(res)
 	if err != nil || strings.Count(string(b), "----- TestDFSIO ----- : ") != 2 ||
@@ -70,6 +76,7 @@ func checkOutput(t *testing.T, mode, stdout, summary string) {
 		"Client CPU sec/GiB: ",
 		"\ndfsio " + mode + ": " + summary,
 		" dn_cpu_s_per_GiB=0.000 client_cpu_s_per_GiB=",
+		" dn_cpu_ratio_to_floor=0.000\n",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("%s output lacks %q:\n%s", mode, want, stdout)

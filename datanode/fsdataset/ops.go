@@ -144,7 +144,7 @@ func (ds *Dataset) createClaimed(v *Volume, bpid string, r Replica, opt CreateOp
 		return nil, err
 	}
 	w := &Writer{ds: ds, vol: v, bpid: bpid, id: r.ID, hdr: opt.Header, data: data, meta: meta,
-		dataPath: filepathOf(v, bpid, r), reserved: max(opt.BlockSize, 0)}
+		dataPath: filepathOf(v, bpid, r), reserved: max(opt.BlockSize, 0), allocLimit: max(opt.BlockSize, 0)}
 	v.reservedForReplicas.Add(w.reserved)
 	v.usedCounter(bpid).Add(MetaHeaderLen)
 	ds.mu.writers[writerKey{bpid, r.ID}] = w

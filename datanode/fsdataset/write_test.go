@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -425,5 +426,49 @@ func TestRestartMarkers(t *testing.T) {
 	}
 	if _, err := ds.RecoverRBW(bp, Block{ID: 20, GenStamp: 1}, 2, 700, 700); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A replica's data file is allocated ahead of the writes (up to the
+// block size) while it is written, and keeps only what it holds once the
+// writer is closed; its size is always the bytes written.
+func TestWriterPreallocatesAndGivesBackTheRest(t *testing.T) {
+	ds, _ := openVols(t, 1, nil)
+	b := Block{ID: 0x40010204, GenStamp: 1001}
+	data := pattern(300_000, 3)
+	w := writeBlock(t, ds, b, data, 64_512)
+	path := w.dataPath
+	allocated := func() (size, blocks int64) {
+		t.Helper()
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys, ok := st.Sys().(*syscall.Stat_t)
+		if !ok {
+			t.Skip("no block counts on this platform")
+		}
+		return st.Size(), sys.Blocks * 512
+	}
+	size, blocks := allocated()
+	if size != int64(len(data)) {
+		t.Fatalf("size while writing %d, want %d", size, len(data))
+	}
+	if blocks < 1<<20 {
+		t.Skipf("the file system under %s did not preallocate (%d bytes allocated)", path, blocks)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	size, blocks = allocated()
+	if size != int64(len(data)) || blocks >= 1<<20 {
+		t.Fatalf("after close: size %d, %d bytes allocated; want %d and less than the 1 MiB block", size, blocks, len(data))
+	}
+	b.NumBytes = int64(len(data))
+	if _, err := ds.FinalizeBlock(bp, b); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, ds, b); !bytes.Equal(got, data) {
+		t.Fatal("read back differs")
 	}
 }

@@ -30,7 +30,19 @@ type Writer struct {
 	onDisk   int64
 	reserved int64 // bytes still reserved on the volume for this replica
 	buf      []byte
+
+	// The data file's blocks are allocated ahead of the writes, up to
+	// allocLimit (the bytes expected), in steps of preallocStep: writing
+	// into allocated space saves the file system its per-page delayed
+	// allocation, a large part of a DataNode's CPU per byte written. The
+	// space past the data is given back when the writer stops.
+	allocated  int64
+	allocLimit int64
 }
+
+// preallocStep is how far ahead of the writes a replica's data file is
+// allocated.
+const preallocStep = 8 << 20
 
 // Header is the replica's checksum header.
 func (w *Writer) Header() MetaHeader { return w.hdr }
@@ -88,6 +100,9 @@ func (w *Writer) Write(off int64, data, sums []byte) error {
 	} else if want := int(w.hdr.Chunks(int64(len(data)))) * w.hdr.Type.Size(); len(sums) < want {
 		return w.err(Replica{ID: w.id}, ErrInvalid, "%d checksum bytes for %d data bytes, want %d", len(sums), len(data), want)
 	}
+	if end := off + int64(len(data)); end > w.allocated && w.allocLimit > end {
+		w.preallocate(end)
+	}
 	if _, err := w.data.WriteAt(data, off); err != nil {
 		return w.ioErr(err, "writing %d bytes at %d", len(data), off)
 	}
@@ -99,6 +114,28 @@ func (w *Writer) Write(off int64, data, sums []byte) error {
 		}
 	}
 	return w.setOnDisk(max(w.onDisk, off+int64(len(data))), false)
+}
+
+// preallocate allocates the data file's blocks from end up to one step
+// further (at most allocLimit), keeping the file's size. It is only an
+// optimization: a file system or FS that cannot do it, or a full disk,
+// turns it off for this writer and the writes go on as before.
+func (w *Writer) preallocate(end int64) {
+	f, ok := w.data.(*os.File)
+	if !ok {
+		w.allocLimit = 0
+		return
+	}
+	from := max(w.allocated, w.onDisk)
+	to := min(end+preallocStep, w.allocLimit)
+	if to <= from {
+		return
+	}
+	if err := allocateKeepSize(f, from, to-from); err != nil {
+		w.allocLimit = 0
+		return
+	}
+	w.allocated = to
 }
 
 // setOnDisk records a new data length in the map and the volume's usage.
@@ -237,7 +274,13 @@ func (w *Writer) stop() error {
 	w.stopped = true
 	w.vol.reservedForReplicas.Add(-w.reserved)
 	w.reserved = 0
-	err := errors.Join(w.data.Close(), w.meta.Close())
+	var trim error
+	if w.allocated > w.onDisk {
+		// Truncating to the data's length frees the blocks allocated
+		// past it.
+		trim = w.data.Truncate(w.onDisk)
+	}
+	err := errors.Join(trim, w.data.Close(), w.meta.Close())
 	if err != nil {
 		return w.ioErr(err, "closing")
 	}
@@ -277,7 +320,7 @@ func (ds *Dataset) openWriterLocked(v *Volume, bpid string, r Replica, reserve i
 		return nil, replicaErr(r.Block(), metaPath, err, "reading the .meta header")
 	}
 	w := &Writer{ds: ds, vol: v, bpid: bpid, id: r.ID, hdr: h, data: data, meta: meta,
-		dataPath: dataPath, onDisk: r.BytesOnDisk, reserved: max(reserve, 0)}
+		dataPath: dataPath, onDisk: r.BytesOnDisk, reserved: max(reserve, 0), allocLimit: r.BytesOnDisk + max(reserve, 0)}
 	v.reservedForReplicas.Add(w.reserved)
 	ds.mu.writers[writerKey{bpid, r.ID}] = w
 	return w, nil

@@ -40,7 +40,7 @@ func (w *write) receive() (err error) {
 	}
 	if !w.isDatanode && !w.isTransfer {
 		rs.resp = newResponder(w)
-		go rs.resp.run()
+		rs.resp.start()
 		defer func() {
 			if err != nil {
 				rs.resp.abort()

@@ -35,6 +35,7 @@ type responder struct {
 	stopc      chan struct{}
 	stopOnce   sync.Once
 	done       chan struct{}
+	doneOnce   sync.Once
 	lastAcked  int64
 
 	// Set before done is closed.
@@ -50,8 +51,32 @@ func newResponder(w *write) *responder {
 	}
 }
 
-// enqueue hands a stored packet to the responder; false when it stopped.
+// start runs the responder. The last node of a pipeline has no
+// downstream acks to wait for, so its receiving goroutine acknowledges
+// each packet itself (enqueue) and no goroutine is started: a packet then
+// costs no hand-off between goroutines.
+func (r *responder) start() {
+	if r.downstream {
+		go r.run()
+	}
+}
+
+// enqueue hands a stored packet to the responder, or acknowledges it at
+// once when there is no downstream node; false when the responder has
+// stopped.
 func (r *responder) enqueue(it ackItem) bool {
+	if !r.downstream {
+		select {
+		case <-r.done:
+			return false
+		default:
+		}
+		more := r.ack(it, datatransfer.PipelineAck{Seqno: it.seqno, Replies: []datatransfer.Reply{reply(it.status)}}, false)
+		if !more {
+			r.finish()
+		}
+		return more || r.err == nil
+	}
 	select {
 	case r.queue <- it:
 		return true
@@ -60,9 +85,15 @@ func (r *responder) enqueue(it ackItem) bool {
 	}
 }
 
+// finish marks the responder stopped.
+func (r *responder) finish() { r.doneOnce.Do(func() { close(r.done) }) }
+
 // abort stops the responder after a receive failure.
 func (r *responder) abort() {
 	r.stopOnce.Do(func() { close(r.stopc) })
+	if !r.downstream {
+		r.finish()
+	}
 	if m := r.w.mirror; m != nil {
 		m.Close()
 	}
@@ -97,7 +128,7 @@ func (r *responder) next() (ackItem, bool) {
 }
 
 func (r *responder) run() {
-	defer close(r.done)
+	defer r.finish()
 	defer func() {
 		if p := recover(); p != nil {
 			r.fail(opErr(ErrProtocol, r.w.what, "panic in the packet responder: %v\n%s", p, debug.Stack()))
@@ -163,30 +194,38 @@ func (r *responder) run() {
 			out = down.Prepend(reply(it.status), uint64(max(recvAt.Sub(it.at), 0)))
 			out.Seqno = it.seqno
 		}
-		if it.last && !mirrorErr && it.status == hdfspb.Status_SUCCESS {
-			if err := r.finalize(); err != nil {
-				r.fail(err)
-				return
-			}
-		}
-		if out.Success() && !r.finalized && it.offset > r.lastAcked {
-			if err := w.writer.SetAcked(it.offset); err != nil {
-				r.fail(err)
-				return
-			}
-			r.lastAcked = it.offset
-		}
-		if !r.send(out) {
-			return
-		}
-		if it.status == hdfspb.Status_ERROR_CHECKSUM {
-			r.fail(opErr(ErrChecksum, w.what, "Shutting down writer and responder due to a checksum error in received data. The error response has been sent upstream."))
-			return
-		}
-		if it.last {
+		if !r.ack(it, out, mirrorErr) {
 			return
 		}
 	}
+}
+
+// ack completes one packet: finalizes the replica after the last one,
+// records what the pipeline acknowledged and sends out upstream. It
+// reports whether more packets are to come.
+func (r *responder) ack(it ackItem, out datatransfer.PipelineAck, mirrorErr bool) bool {
+	w := r.w
+	if it.last && !mirrorErr && it.status == hdfspb.Status_SUCCESS {
+		if err := r.finalize(); err != nil {
+			r.fail(err)
+			return false
+		}
+	}
+	if out.Success() && !r.finalized && it.offset > r.lastAcked {
+		if err := w.writer.SetAcked(it.offset); err != nil {
+			r.fail(err)
+			return false
+		}
+		r.lastAcked = it.offset
+	}
+	if !r.send(out) {
+		return false
+	}
+	if it.status == hdfspb.Status_ERROR_CHECKSUM {
+		r.fail(opErr(ErrChecksum, w.what, "Shutting down writer and responder due to a checksum error in received data. The error response has been sent upstream."))
+		return false
+	}
+	return !it.last
 }
 
 // closing reports whether this node is shutting down, which is then why
