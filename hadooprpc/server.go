@@ -46,6 +46,15 @@ type ServerConfig struct {
 	MaxInFlight        int
 	MaxInFlightPerConn int
 
+	// InlineLoneCalls runs a call on its connection's reader goroutine
+	// when no other call of that connection is in flight, sparing a
+	// goroutine start and handoff per call. It suits protocols whose
+	// clients wait for each answer before the next call (a QJM writer's
+	// channel to a JournalNode); the reader reads the connection's next
+	// frame only once such a call ends, so a client that multiplexes
+	// slow calls on one connection would wait behind one.
+	InlineLoneCalls bool
+
 	// Authorize, when set, vets each connection once its connection
 	// context is read (Hadoop's authorizeConnection: proxy users and
 	// service-level authorization). Caller carries User, RealUser, Remote

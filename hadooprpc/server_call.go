@@ -52,8 +52,13 @@ func (c *conn) startCall(h *commonpb.RpcRequestHeaderProto, rest []byte) error {
 		ClientID: id.clientID, CallID: id.id, RetryCount: id.retry, Remote: c.remote,
 		Protocol: rh.GetDeclaringClassProtocolName(), Method: rh.GetMethodName(),
 	}
+	alone := c.inflight.Load() == 0
 	if err := c.acquire(); err != nil {
 		return err
+	}
+	if alone && c.srv.cfg.InlineLoneCalls {
+		c.runCall(id, handler, req, caller)
+		return nil
 	}
 	go c.runCall(id, handler, req, caller)
 	return nil
@@ -118,7 +123,7 @@ func (c *conn) invoke(ctx context.Context, h Handler, req proto.Message, caller 
 func (c *conn) answer(id callID, resp proto.Message, e *rpcError) {
 	if e != nil {
 		b, _ := AppendFrame(nil, errorHeader(id.id, id.clientID, id.retry, e))
-		c.send(b)
+		c.sendAnswer(b)
 		return
 	}
 	b, err := appendSuccessFrame(nil, id, resp)
@@ -126,7 +131,7 @@ func (c *conn) answer(id callID, resp proto.Message, e *rpcError) {
 		c.srv.log.Warn("hadooprpc: cannot encode response", "call", id.id, "err", err)
 		b, _ = AppendFrame(nil, errorHeader(id.id, id.clientID, id.retry, serializingError(resp)))
 	}
-	c.send(b)
+	c.sendAnswer(b)
 }
 
 func serializingError(resp proto.Message) *rpcError {

@@ -35,9 +35,11 @@ func closeErrorf(format string, args ...any) error {
 }
 
 // conn is one client connection. Its reader goroutine (serve) owns the
-// setup state and the read side; one writer goroutine owns the write side;
-// each call runs in a goroutine of its own and hands its answer to the
-// writer through out.
+// setup state and the read side; each call runs in a goroutine of its own
+// (or on the reader, see InlineLoneCalls). Answers reach the socket
+// through the writer goroutine, which batches those that queue up, or,
+// when the writer is idle, straight from the call that made them, as
+// Hadoop's handlers write their own response when none is queued.
 type conn struct {
 	srv    *Server
 	nc     net.Conn
@@ -47,6 +49,7 @@ type conn struct {
 	cancel context.CancelFunc
 
 	out        chan []byte   // frames for the writer; closed after the last sender is done
+	wmu        sync.Mutex    // held by whoever writes to nc: the writer while it has bytes buffered, or a call answering directly
 	writerDone chan struct{} // closed when the writer has exited
 	slots      chan struct{} // per-connection in-flight bound
 	calls      sync.WaitGroup
@@ -283,6 +286,29 @@ func (c *conn) send(frame []byte) {
 	c.out <- frame
 }
 
+// sendAnswer sends a call's answer: written at once when the writer is idle
+// and nothing waits in out, else handed to the writer. Answers of
+// different calls may leave in any order (the client matches call ids);
+// wrapped frames go through the writer, as SASL sequence numbers must
+// leave in order.
+func (c *conn) sendAnswer(frame []byte) {
+	if c.wrap.Load() || !c.wmu.TryLock() {
+		c.send(frame)
+		return
+	}
+	if len(c.out) > 0 {
+		c.wmu.Unlock()
+		c.send(frame)
+		return
+	}
+	_, err := c.nc.Write(frame)
+	c.wmu.Unlock()
+	if err != nil {
+		c.cancel()
+		c.nc.Close()
+	}
+}
+
 // writeLoop owns the write side: it writes frames in order, batching those
 // that queue up, and after a write error keeps draining out so that senders
 // never block.
@@ -305,12 +331,21 @@ func (c *conn) writeLoop() {
 	defer close(c.writerDone)
 	bw := bufio.NewWriterSize(c.nc, 32<<10)
 	var err error
+	locked := false // wmu, held from the first buffered byte to the flush
 	for b := range c.out {
 		if err != nil {
 			continue
 		}
+		if !locked {
+			c.wmu.Lock()
+			locked = true
+		}
 		if _, err = bw.Write(b); err == nil && c.nothingMoreToWrite() {
 			err = bw.Flush()
+			if err == nil {
+				c.wmu.Unlock()
+				locked = false
+			}
 		}
 		if err != nil {
 			c.cancel()
@@ -319,5 +354,8 @@ func (c *conn) writeLoop() {
 	}
 	if err == nil {
 		bw.Flush()
+	}
+	if locked {
+		c.wmu.Unlock()
 	}
 }

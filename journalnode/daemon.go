@@ -70,7 +70,8 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	d.node = &node{fs: fsys, editsDir: cfg.EditsDir, cacheBytes: cfg.CacheBytes, log: d.log, now: opts.Now,
 		fetch: httpFetcher(hc), httpPort: d.httpPort, httpURI: d.httpURI}
 	d.node.openExisting()
-	d.rpc = hadooprpc.NewServer(hadooprpc.ServerConfig{MaxDataLength: cfg.MaxDataLength, Logger: d.log})
+	// A writer's channel waits for each answer before its next call.
+	d.rpc = hadooprpc.NewServer(hadooprpc.ServerConfig{MaxDataLength: cfg.MaxDataLength, Logger: d.log, InlineLoneCalls: true})
 	d.rpc.Register(jnrpc.Protocol(d.node))
 	d.rpc.Register(jnrpc.InterProtocol(d.node))
 	d.client = hadooprpc.NewClient(hadooprpc.ClientConfig{ConnectTimeout: 20 * time.Second, Logger: d.log})
