@@ -155,6 +155,10 @@ func decodeXAttrValue(p *xmlParser, v string) []byte {
 type xattrsProtoK struct{}
 
 func (xattrsProtoK) put(e *encoder, o *Op) {
+	if len(o.XAttrs) == 0 {
+		e.u8(0) // an empty message: its length, zero
+		return
+	}
 	e.delimited(&hdfspb.XAttrEditLogProto{XAttrs: xattrsToProto(o.XAttrs)})
 }
 

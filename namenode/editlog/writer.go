@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"sync"
 )
 
 // Writer writes an edit-log segment: the header, then one record per op.
@@ -53,6 +54,8 @@ func (w *Writer) Write(op *Op) error {
 	return nil
 }
 
+var encoderPool = sync.Pool{New: func() any { return new(encoder) }}
+
 // AppendRecord appends op's record in layout version lv to dst, as
 // FSEditLogOp.Writer.writeOp does: opcode, length (from EDITLOG_LENGTH
 // on), txid, the fields, and the CRC32 of everything before it.
@@ -63,7 +66,12 @@ func AppendRecord(dst []byte, op *Op, lv int32) ([]byte, error) {
 	}
 	frame := framingOf(lv)
 	start := len(dst)
-	e := newEncoder(dst, lv)
+	// The field encoders take the encoder through interfaces, which would
+	// put a fresh one on the heap for every record; the NameNode appends
+	// one record per mutation, so they are reused.
+	e := encoderPool.Get().(*encoder)
+	*e = newEncoder(dst, lv)
+	defer func() { *e = encoder{}; encoderPool.Put(e) }()
 	e.u8(uint8(op.Code))
 	if frame == frameLength {
 		e.i32(0) // patched below
@@ -71,7 +79,7 @@ func AppendRecord(dst []byte, op *Op, lv int32) ([]byte, error) {
 	if frame != framePlain || Supports(FeatureStoredTxIDs, lv) {
 		e.i64(op.TxID)
 	}
-	spec.encode(&e, op)
+	spec.encode(e, op)
 	if e.err != nil {
 		return dst[:start], fmt.Errorf("%w (%v txid %d)", e.err, op.Code, op.TxID)
 	}
