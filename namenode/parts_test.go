@@ -178,19 +178,6 @@ func TestJMXQueryPatterns(t *testing.T) {
 	}
 }
 
-func TestGCPercentKeepsHeadroomNearAQuarterGigabyte(t *testing.T) {
-	for _, c := range []struct {
-		live uint64
-		want int
-	}{
-		{0, 100}, {64 << 20, 100}, {256 << 20, 100}, {512 << 20, 50}, {1 << 30, 25}, {8 << 30, 10},
-	} {
-		if got := gcPercentFor(c.live); got != c.want {
-			t.Errorf("gcPercentFor(%d MiB) = %d, want %d", c.live>>20, got, c.want)
-		}
-	}
-}
-
 func TestDutyCycleRestsInProportionToWork(t *testing.T) {
 	var slept time.Duration
 	d := newDutyCycle(1.0 / 3)

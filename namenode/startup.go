@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/hdfsd/hdfsd/conf"
@@ -211,10 +210,6 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	bgctx, cancel := context.WithCancel(context.Background())
 	d.stopBg = cancel
 	d.bg.Add(2)
-	if os.Getenv("GOGC") == "" {
-		d.bg.Add(1)
-		go func() { defer d.bg.Done(); tuneGC(bgctx, 5*time.Second) }()
-	}
 	go func() { defer d.bg.Done(); ns.ckpt.run(bgctx) }()
 	go func() { defer d.bg.Done(); ns.leaseMonitor(bgctx) }()
 	d.bg.Add(1)

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -71,9 +73,21 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	clients := fs.String("clients", "", "group commit: comma-separated counts of concurrent clients sharing one NameNode edit log (e.g. 1,4,16,64); replaces -writers/-batch")
 	diskDir := fs.String("diskdir", "", "group commit: where to measure the disk's fsync latency, on the JournalNodes' disk (default: the temp dir)")
 	fsyncRounds := fs.Int("fsyncrounds", FsyncRounds, "group commit: rounds of each fsync measurement")
+	cpuProfile := fs.String("cpuprofile", "", "write this process's CPU profile of the run to this file")
+	memProfile := fs.String("memprofile", "", "write this process's allocation profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "bench qjm: %v\n", err)
+		return 1
+	}
+	defer func() {
+		if err := stop(); err != nil {
+			fmt.Fprintf(stderr, "bench qjm: %v\n", err)
+		}
+	}()
 	for _, a := range strings.FieldsFunc(*journals, func(r rune) bool { return r == ',' || r == ';' }) {
 		o.Journals = append(o.Journals, strings.TrimSpace(a))
 	}
@@ -229,4 +243,36 @@ func writer(ctx context.Context, o Options, jid string) ([]time.Duration, int64,
 		}
 	}
 	return lat, txns, nil
+}
+
+// startProfiles starts a CPU profile into cpu and arranges an allocation
+// profile into mem (either may be empty); the returned func ends both.
+func startProfiles(cpu, mem string) (func() error, error) {
+	var cf *os.File
+	if cpu != "" {
+		f, err := os.Create(cpu)
+		if err != nil {
+			return nil, fmt.Errorf("cpu profile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("cpu profile %s: %w", cpu, err)
+		}
+		cf = f
+	}
+	return func() error {
+		var errs []error
+		if cf != nil {
+			pprof.StopCPUProfile()
+			errs = append(errs, cf.Close())
+		}
+		if mem != "" {
+			f, err := os.Create(mem)
+			if err != nil {
+				return errors.Join(append(errs, fmt.Errorf("memory profile: %w", err))...)
+			}
+			errs = append(errs, pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+		}
+		return errors.Join(errs...)
+	}, nil
 }
