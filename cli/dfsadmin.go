@@ -88,6 +88,8 @@ var argCounts = map[string]struct{ min, max int }{
 	"-report": {1, 7}, "-saveNamespace": {1, 2}, "-rollEdits": {1, 1},
 	"-refreshNodes": {1, 1}, "-metasave": {2, 2}, "-setBalancerBandwidth": {2, 2},
 	"-listOpenFiles": {1, 4}, "-finalizeUpgrade": {1, 1}, "-upgrade": {2, 2},
+	"-refreshNamenodes": {2, 2}, "-getBalancerBandwidth": {2, 2}, "-shutdownDatanode": {2, 3},
+	"-evictWriters": {2, 2}, "-getDatanodeInfo": {2, 2}, "-triggerBlockReport": {2, 5},
 }
 
 // run is DFSAdmin.run: check the argument count, run the command, and turn
@@ -160,6 +162,18 @@ func (a *dfsAdmin) dispatch(ctx context.Context, cmd string, argv []string) (int
 		return a.finalizeUpgrade(ctx)
 	case "-upgrade":
 		return a.upgrade(ctx, argv[1])
+	case "-refreshNamenodes":
+		return a.refreshNamenodes(ctx, argv[1])
+	case "-getBalancerBandwidth":
+		return a.getBalancerBandwidth(ctx, argv[1])
+	case "-shutdownDatanode":
+		return a.shutdownDatanode(ctx, argv)
+	case "-evictWriters":
+		return a.evictWriters(ctx, argv[1])
+	case "-getDatanodeInfo":
+		return a.getDatanodeInfo(ctx, argv[1])
+	case "-triggerBlockReport":
+		return a.triggerBlockReport(ctx, argv)
 	case "-help":
 		topic := ""
 		if len(argv) > 1 {

@@ -80,8 +80,14 @@ var clientRequests = map[string]func() proto.Message{
 
 func serveFake(t *testing.T, f *fakeNN) string {
 	t.Helper()
+	return serveProtocol(t, f.protocol(clientRequests))
+}
+
+// serveProtocol serves p on a loopback port until the test ends.
+func serveProtocol(t *testing.T, p hadooprpc.Protocol) string {
+	t.Helper()
 	s := hadooprpc.NewServer(hadooprpc.ServerConfig{})
-	s.Register(f.protocol(clientRequests))
+	s.Register(p)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

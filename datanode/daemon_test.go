@@ -323,6 +323,14 @@ func TestClientDatanodeProtocolAnswersAndShutdownStopsTheDaemon(t *testing.T) {
 		t.Fatal(err)
 	}
 	nn.waitFor("the triggered full block report", func() bool { return nn.mu.reportRPCs > before })
+	// An incremental trigger for this NameNode, and one for a NameNode the
+	// DataNode does not know, are both accepted.
+	for _, addr := range []string{nn.addr(), "nn9.example.com:8020"} {
+		if err := call("triggerBlockReport", &hdfspb.TriggerBlockReportRequestProto{Incremental: proto.Bool(true), NnAddress: proto.String(addr)},
+			&hdfspb.TriggerBlockReportResponseProto{}); err != nil {
+			t.Fatalf("incremental triggerBlockReport to %s: %v", addr, err)
+		}
+	}
 	if err := call("shutdownDatanode", &hdfspb.ShutdownDatanodeRequestProto{ForUpgrade: proto.Bool(false)},
 		&hdfspb.ShutdownDatanodeResponseProto{}); err != nil {
 		t.Fatal(err)

@@ -148,16 +148,17 @@ func (s *ipcServer) VolumeReport(context.Context) ([]dnipc.VolumeInfo, error) {
 	return out, nil
 }
 
-// TriggerBlockReport asks for a full report from every NameNode, or the
-// one at nnAddress. Incremental reports already go out at the next
-// heartbeat (or at once for received replicas), so an incremental trigger
-// has nothing to hurry.
+// TriggerBlockReport asks every NameNode's actor, or the one at
+// nnAddress, for a full report now, or (incremental) for the pending
+// replica events without waiting for the next heartbeat.
 func (s *ipcServer) TriggerBlockReport(_ context.Context, incremental bool, nnAddress string) error {
-	if incremental {
-		return nil
-	}
 	for _, p := range s.d.pools {
-		if nnAddress == "" || slices.Contains(p.nameNodes, nnAddress) {
+		if nnAddress != "" && !slices.Contains(p.nameNodes, nnAddress) {
+			continue
+		}
+		if incremental {
+			p.svc.TriggerIncrementalReport()
+		} else {
 			p.svc.ForceFullBlockReport()
 		}
 	}

@@ -489,3 +489,12 @@ func (c *Core) enqueue(q queued) {
 // ForceFullBlockReport makes the next loop iteration send a full report
 // without waiting for a lease.
 func (c *Core) ForceFullBlockReport() { c.forceBR, c.resetBR = true, true }
+
+// TriggerIncrementalReport is `dfsadmin -triggerBlockReport -incremental`:
+// the pending replica events go out now, whatever their status and the
+// incremental interval (nothing is sent when none is pending).
+func (c *Core) TriggerIncrementalReport(now time.Time) {
+	c.ibr.readyToSend = true
+	c.ibr.lastIBR = now.Add(-c.ibr.interval)
+	c.wake = true
+}

@@ -72,6 +72,34 @@ func TestIncrementalIntervalBatches(t *testing.T) {
 	`)
 }
 
+// triggerBlockReport -incremental: DELETED and RECEIVING events, which
+// would wait for the next heartbeat, go out at once, also inside the
+// incremental interval; with nothing pending nothing is sent.
+func TestTriggeredIncrementalReportGoesOutAtOnce(t *testing.T) {
+	s := newSim(t, Config{IBRInterval: 2 * time.Second}, "nn1")
+	s.run(3100 * time.Millisecond)
+	s.out.Reset()
+	c := s.nodes[0].core
+	c.NotifyBlock(s.now, disk1, BlockEvent{Block: blk(1), Status: Received})
+	s.run(100 * time.Millisecond)
+	c.NotifyBlock(s.now, disk1, BlockEvent{Block: blk(2), Status: Deleted})
+	c.NotifyBlock(s.now, disk2, BlockEvent{Block: blk(3), Status: Receiving})
+	s.run(400 * time.Millisecond)
+	c.TriggerIncrementalReport(s.now)
+	s.event("triggerBlockReport -incremental")
+	s.run(500 * time.Millisecond)
+	c.TriggerIncrementalReport(s.now)
+	s.event("triggerBlockReport -incremental, nothing pending")
+	s.run(2 * time.Second)
+	s.expect(`
+	3.1s blockReceivedAndDeleted [DS-1 blk_1_1001 RECEIVED]
+	3.6s -- triggerBlockReport -incremental
+	3.6s blockReceivedAndDeleted [DS-1 blk_2_1002 DELETED, DS-2 blk_3_1003 RECEIVING]
+	4.1s -- triggerBlockReport -incremental, nothing pending
+	6s sendHeartbeat
+	`)
+}
+
 // DNA_REGISTER: the DataNode handshakes and registers again, then heartbeats
 // at once and sends a new full report; commands after it are dropped.
 func TestRegisterCommandReregistersAndReports(t *testing.T) {

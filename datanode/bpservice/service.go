@@ -136,6 +136,12 @@ func (s *Service) ForceFullBlockReport() {
 	s.each(func(c *Core, _ time.Time) { c.ForceFullBlockReport() })
 }
 
+// TriggerIncrementalReport makes every actor send its pending incremental
+// report now.
+func (s *Service) TriggerIncrementalReport() {
+	s.each(func(c *Core, now time.Time) { c.TriggerIncrementalReport(now) })
+}
+
 func (s *Service) each(ev func(*Core, time.Time)) {
 	for _, a := range s.actors {
 		a.post(ev)
