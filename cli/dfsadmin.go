@@ -90,6 +90,7 @@ var argCounts = map[string]struct{ min, max int }{
 	"-listOpenFiles": {1, 4}, "-finalizeUpgrade": {1, 1}, "-upgrade": {2, 2},
 	"-refreshNamenodes": {2, 2}, "-getBalancerBandwidth": {2, 2}, "-shutdownDatanode": {2, 3},
 	"-evictWriters": {2, 2}, "-getDatanodeInfo": {2, 2}, "-triggerBlockReport": {2, 5},
+	"-getVolumeReport": {2, 2}, "-deleteBlockPool": {3, 4},
 }
 
 // run is DFSAdmin.run: check the argument count, run the command, and turn
@@ -174,6 +175,10 @@ func (a *dfsAdmin) dispatch(ctx context.Context, cmd string, argv []string) (int
 		return a.getDatanodeInfo(ctx, argv[1])
 	case "-triggerBlockReport":
 		return a.triggerBlockReport(ctx, argv)
+	case "-getVolumeReport":
+		return a.getVolumeReport(ctx, argv[1])
+	case "-deleteBlockPool":
+		return a.deleteBlockPool(ctx, argv)
 	case "-help":
 		topic := ""
 		if len(argv) > 1 {

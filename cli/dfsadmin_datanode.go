@@ -12,6 +12,7 @@ import (
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/datanode/dnipc"
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
@@ -225,4 +226,39 @@ func popFirstNonOption(args *[]string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// getVolumeReport prints each volume as DatanodeVolumeInfo's report.
+func (a *dfsAdmin) getVolumeReport(ctx context.Context, dn string) (int, error) {
+	resp := &hdfspb.GetVolumeReportResponseProto{}
+	if err := a.dnCall(ctx, dn, "getVolumeReport", &hdfspb.GetVolumeReportRequestProto{}, resp); err != nil {
+		return dfsadminFailure, err
+	}
+	vols := resp.GetVolumeInfo()
+	fmt.Fprintf(a.out, "Active Volumes : %d\n", len(vols))
+	for _, v := range vols {
+		size := func(n uint64) string { return fmt.Sprintf("%d(%s)", n, javafmt.ByteDesc(int64(n))) }
+		fmt.Fprintf(a.out, "\nDirectory: %s\nStorageType: %s\nCapacity Used: %s\nCapacity Left: %s\n"+
+			"Capacity Reserved: %s\nReserved Space for Replicas: %s\nBlocks: %d\n",
+			v.GetPath(), v.GetStorageType(), size(v.GetUsedSpace()), size(v.GetFreeSpace()),
+			size(v.GetReservedSpace()), size(v.GetReservedSpaceForReplicas()), v.GetNumBlocks())
+	}
+	return 0, nil
+}
+
+// deleteBlockPool: an optional third word must be "force".
+func (a *dfsAdmin) deleteBlockPool(ctx context.Context, argv []string) (int, error) {
+	force := false
+	if len(argv) == 4 {
+		if argv[3] != "force" {
+			dfsadminPrintUsage(a.err, "-deleteBlockPool")
+			return dfsadminFailure, nil
+		}
+		force = true
+	}
+	req := &hdfspb.DeleteBlockPoolRequestProto{BlockPool: proto.String(argv[2]), Force: proto.Bool(force)}
+	if err := a.dnCall(ctx, argv[1], "deleteBlockPool", req, &hdfspb.DeleteBlockPoolResponseProto{}); err != nil {
+		return dfsadminFailure, err
+	}
+	return 0, nil
 }

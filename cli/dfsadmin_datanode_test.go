@@ -42,6 +42,14 @@ func serveFakeDN(t *testing.T) (*fakeDN, string) {
 		"evictWriters":     h(func() proto.Message { return new(hdfspb.EvictWritersRequestProto) }, &hdfspb.EvictWritersResponseProto{}),
 		"shutdownDatanode": h(func() proto.Message { return new(hdfspb.ShutdownDatanodeRequestProto) }, &hdfspb.ShutdownDatanodeResponseProto{}),
 		"refreshNamenodes": h(func() proto.Message { return new(hdfspb.RefreshNamenodesRequestProto) }, &hdfspb.RefreshNamenodesResponseProto{}),
+		"deleteBlockPool":  h(func() proto.Message { return new(hdfspb.DeleteBlockPoolRequestProto) }, &hdfspb.DeleteBlockPoolResponseProto{}),
+		"getVolumeReport": h(func() proto.Message { return new(hdfspb.GetVolumeReportRequestProto) }, &hdfspb.GetVolumeReportResponseProto{
+			VolumeInfo: []*hdfspb.DatanodeVolumeInfoProto{
+				{Path: proto.String("/data/1"), StorageType: hdfspb.StorageTypeProto_DISK.Enum(), UsedSpace: proto.Uint64(1572864),
+					FreeSpace: proto.Uint64(10 << 30), ReservedSpace: proto.Uint64(0), ReservedSpaceForReplicas: proto.Uint64(512), NumBlocks: proto.Uint64(3)},
+				{Path: proto.String("/ssd/1"), StorageType: hdfspb.StorageTypeProto_SSD.Enum(), UsedSpace: proto.Uint64(0),
+					FreeSpace: proto.Uint64(2 << 20), ReservedSpace: proto.Uint64(1 << 20), ReservedSpaceForReplicas: proto.Uint64(0), NumBlocks: proto.Uint64(0)},
+			}}),
 	}}
 	return f, serveProtocol(t, p)
 }
@@ -84,6 +92,15 @@ func TestDataNodeCommands(t *testing.T) {
 		{args: []string{"-shutdownDatanode", dn, "later"}, code: 255,
 			err: "Usage: hdfs dfsadmin [-shutdownDatanode <datanode_host:ipc_port> [upgrade]]\n"},
 		{args: []string{"-refreshNamenodes", dn}, req: &hdfspb.RefreshNamenodesRequestProto{}},
+		{args: []string{"-deleteBlockPool", dn, "BP-1-127.0.0.1-1", "force"},
+			req: &hdfspb.DeleteBlockPoolRequestProto{BlockPool: proto.String("BP-1-127.0.0.1-1"), Force: proto.Bool(true)}},
+		{args: []string{"-deleteBlockPool", dn, "BP-1-127.0.0.1-1", "now"}, code: 255,
+			err: "Usage: hdfs dfsadmin [-deleteBlockPool datanode-host:ipc_port blockpoolId [force]]\n"},
+		{args: []string{"-getVolumeReport", dn}, req: &hdfspb.GetVolumeReportRequestProto{}, out: "Active Volumes : 2\n" +
+			"\nDirectory: /data/1\nStorageType: DISK\nCapacity Used: 1572864(1.50 MB)\nCapacity Left: 10737418240(10 GB)\n" +
+			"Capacity Reserved: 0(0 B)\nReserved Space for Replicas: 512(512 B)\nBlocks: 3\n" +
+			"\nDirectory: /ssd/1\nStorageType: SSD\nCapacity Used: 0(0 B)\nCapacity Left: 2097152(2 MB)\n" +
+			"Capacity Reserved: 1048576(1 MB)\nReserved Space for Replicas: 0(0 B)\nBlocks: 0\n"},
 		{args: []string{"-getDatanodeInfo", "nohostport"}, code: 255,
 			err: "getDatanodeInfo: Does not contain a valid host:port authority: nohostport\nUsage: hdfs dfsadmin [-getDatanodeInfo <datanode_host:ipc_port>]\n"},
 	} {
