@@ -31,10 +31,12 @@ import (
 const cliBlockSize = 1 << 20
 
 // cliCluster is startRealCluster(t, 3, ...) with 1 MiB blocks, and
-// /user/alice for the CLIs, which run as alice.
+// /user/alice for the CLIs, which run as alice. Its DataNodes are tuned to
+// io.file.buffer.size=256 KiB, so the stock CLIs read packets of 256 KiB
+// (the other clusters serve Hadoop's default 64 KiB).
 func cliCluster(t *testing.T) (c *realCluster, su *hdfs.Client) {
 	t.Helper()
-	c = startRealCluster(t, 3, map[string]string{"dfs.blocksize": strconv.Itoa(cliBlockSize)})
+	c = startRealCluster(t, 3, map[string]string{"dfs.blocksize": strconv.Itoa(cliBlockSize), "io.file.buffer.size": "262144"})
 	su, _ = aliceHome(t, c.nn)
 	return c, su
 }

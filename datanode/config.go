@@ -47,6 +47,7 @@ type Config struct {
 	UseHostnameForPeers bool          // dfs.datanode.use.datanode.hostname
 	KeepaliveTimeout    time.Duration // dfs.datanode.socket.reuse.keepalive (4 s)
 	MaxMovers           int           // dfs.datanode.balance.max.concurrent.moves (100)
+	FileBufferSize      int           // io.file.buffer.size (4096): sendfile packets carry max(this, 64 KiB)
 
 	DataDirPerm          os.FileMode // dfs.datanode.data.dir.perm (700)
 	LocalPathAccessUsers []string    // dfs.block.local-path-access.user
@@ -100,6 +101,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.UseHostnameForPeers = c.GetBool("dfs.datanode.use.datanode.hostname", false)
 	cfg.KeepaliveTimeout = dur("dfs.datanode.socket.reuse.keepalive", 4*time.Second, time.Millisecond)
 	cfg.MaxMovers = int(i64("dfs.datanode.balance.max.concurrent.moves", 100))
+	cfg.FileBufferSize = int(i64("io.file.buffer.size", 4096))
 	perm, err := strconv.ParseUint(str("dfs.datanode.data.dir.perm", "700"), 8, 32)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("datanode: dfs.datanode.data.dir.perm: %w", err))

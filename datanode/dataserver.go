@@ -29,6 +29,7 @@ type DataServerConfig struct {
 	KeepaliveTimeout time.Duration // dfs.datanode.socket.reuse.keepalive
 	BlockSize        int64         // dfs.blocksize
 	MaxMovers        int           // dfs.datanode.balance.max.concurrent.moves
+	FileBufferSize   int           // io.file.buffer.size
 	// IPAddr, Hostname, InfoPort and IPCPort describe this DataNode in
 	// the WRITE_BLOCK requests it sends.
 	IPAddr   string
@@ -70,7 +71,8 @@ var newDataServer = func(cfg DataServerConfig, ds *fsdataset.Dataset, n blockNot
 		SocketTimeout: cfg.SocketTimeout, WriteTimeout: cfg.WriteTimeout, MaxTransferThreads: cfg.MaxTransferThreads,
 		ConnectViaHostname: cfg.ConnectViaHostname, Checksum: cfg.Checksum, DatanodeUUID: cfg.DatanodeUUID,
 		Logger: cfg.Logger, KeepaliveTimeout: cfg.KeepaliveTimeout, BlockSize: cfg.BlockSize, MaxMovers: cfg.MaxMovers,
-		IPAddr: cfg.IPAddr, Hostname: cfg.Hostname, InfoPort: cfg.InfoPort, IPCPort: cfg.IPCPort,
+		FileBufferSize: cfg.FileBufferSize,
+		IPAddr:         cfg.IPAddr, Hostname: cfg.Hostname, InfoPort: cfg.InfoPort, IPCPort: cfg.IPCPort,
 	}, ds, n)}
 }
 

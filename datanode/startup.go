@@ -92,7 +92,8 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		Checksum:     sum,
 		DatanodeUUID: d.id.DatanodeUUID, Logger: d.log,
 		KeepaliveTimeout: cfg.KeepaliveTimeout, BlockSize: cfg.HDFS.BlockSize, MaxMovers: cfg.MaxMovers,
-		IPAddr: d.id.IPAddr, Hostname: d.id.HostName, InfoPort: int(d.id.InfoPort), IPCPort: int(d.id.IPCPort),
+		FileBufferSize: cfg.FileBufferSize,
+		IPAddr:         d.id.IPAddr, Hostname: d.id.HostName, InfoPort: int(d.id.InfoPort), IPCPort: int(d.id.IPCPort),
 	}, ds, &notifier{d: d})
 	d.bgCtx, d.bgCancel = context.WithCancel(context.Background())
 	ok = true

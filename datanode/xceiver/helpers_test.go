@@ -162,6 +162,9 @@ type client struct {
 	conn net.Conn
 	r    *bufio.Reader
 	w    *bufio.Writer
+	// packets are the data lengths of the last readBlock's packets, the
+	// empty last one left out.
+	packets []int
 }
 
 func dial(t testing.TB, addr string) *client {
@@ -360,6 +363,7 @@ func (c *client) readBlock(b fsdataset.Block, off, n int64, sendChecksums bool) 
 	pos := int64(resp.GetReadOpChecksumInfo().GetChunkOffset())
 	pr := datatransfer.NewPacketReader(c.r)
 	var data []byte
+	c.packets = c.packets[:0]
 	for seq := int64(0); ; seq++ {
 		p, err := pr.Next()
 		if err != nil {
@@ -382,6 +386,7 @@ func (c *client) readBlock(b fsdataset.Block, off, n int64, sendChecksums bool) 
 			c.t.Fatalf("packet %d: %v", seq, err)
 		}
 		data = append(data, p.Data...)
+		c.packets = append(c.packets, len(p.Data))
 		pos += int64(len(p.Data))
 	}
 	st := hdfspb.Status_CHECKSUM_OK

@@ -3,6 +3,7 @@ package xceiver
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,6 +46,34 @@ func TestReadOffsets(t *testing.T) {
 			end := min((tc.off+tc.len+511)/512*512, size)
 			if !bytes.Equal(got, data[chunkOff:end]) {
 				t.Errorf("got %d bytes, want data[%d:%d]", len(got), chunkOff, end)
+			}
+		})
+	}
+}
+
+// Packets sent with sendfile carry max(io.file.buffer.size, 64 KiB) of
+// data, as BlockSender's TRANSFERTO_BUFFER_SIZE: 64 KiB by default, 1 MiB
+// on a cluster tuned to io.file.buffer.size=1048576.
+func TestReadPacketSizeFollowsFileBufferSize(t *testing.T) {
+	data := pattern(2<<20+1000, 3)
+	for _, tc := range []struct {
+		bufferSize int
+		want       []int
+	}{
+		{4096, append(slices.Repeat([]int{64 << 10}, 32), 1000)},
+		{1 << 20, []int{1 << 20, 1 << 20, 1000}},
+		{100000, append(slices.Repeat([]int{100352}, 20), 2<<20+1000-20*100352)}, // 196 chunks of 512
+	} {
+		t.Run(fmt.Sprint(tc.bufferSize), func(t *testing.T) {
+			n := startNode(t, func(c *Config) { c.FileBufferSize = tc.bufferSize })
+			b := fsdataset.Block{ID: 35, GenStamp: 1}
+			writeBlock(t, []*node{n}, b, data)
+			c := dial(t, n.addr)
+			if _, got := c.readBlock(b, 0, int64(len(data)), true); !bytes.Equal(got, data) {
+				t.Fatalf("read %d bytes, want the %d written", len(got), len(data))
+			}
+			if !slices.Equal(c.packets, tc.want) {
+				t.Fatalf("packets of %v bytes, want %v", c.packets, tc.want)
 			}
 		})
 	}

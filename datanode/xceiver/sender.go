@@ -14,8 +14,10 @@ import (
 	"github.com/hdfsd/hdfsd/datatransfer"
 )
 
-// maxPacketData is how much block data one packet carries (BlockSender's
-// TRANSFERTO_BUFFER_SIZE, 64 KiB), in whole chunks.
+// maxPacketData is how much block data one packet carries when the data
+// passes through the DataNode's memory (to verify it, or when it is not in
+// a plain file), in whole chunks. It is also the least a packet sent with
+// sendfile(2) carries (BlockSender's MIN_BUFFER_WITH_TRANSFERTO).
 const maxPacketData = 64 << 10
 
 // rbwWait is how long a read of a replica being written waits for the
@@ -39,7 +41,8 @@ type sender struct {
 	recalcLast bool
 	seqno      int64
 	sentAll    bool
-	buf        []byte
+	buf        []byte // a packet's header and checksums, and its data when not sent with sendfile
+	sumBuf     []byte // checksums read from the .meta file
 }
 
 // newSender opens b for sending length bytes from start (length < 0: to
@@ -115,9 +118,12 @@ func (snd *sender) storageID() string { return snd.s.ds.VolumeOf(snd.rd.Replica)
 // sendfile(2). It returns the data and checksum bytes sent.
 func (snd *sender) send(out *bufio.Writer, tc *tconn) (int64, error) {
 	chunk := int64(snd.cs.BytesPerChecksum)
-	maxData := max(maxPacketData/chunk, 1) * chunk
 	file, _ := snd.rd.Data.(*os.File)
 	zeroCopy := tc != nil && file != nil && !snd.verify
+	maxData := max(maxPacketData/chunk, 1) * chunk
+	if zeroCopy { // BlockSender: numberOfChunks(TRANSFERTO_BUFFER_SIZE)
+		maxData = (max(int64(snd.s.cfg.FileBufferSize), maxPacketData) + chunk - 1) / chunk * chunk
+	}
 	var total int64
 	for snd.offset < snd.end {
 		n := min(snd.end-snd.offset, maxData)
@@ -148,8 +154,11 @@ func (snd *sender) sendPacket(out *bufio.Writer, tc *tconn, file *os.File, n int
 	hdr := datatransfer.AppendPacketHeader(snd.buf[:0], h, len(sums))
 	hdr = append(hdr, sums...)
 	if !zeroCopy {
-		start := len(hdr)
-		hdr = append(hdr, make([]byte, n)...)
+		start, need := len(hdr), len(hdr)+int(n)
+		if cap(hdr) < need {
+			hdr = append(make([]byte, 0, need), hdr...)
+		}
+		hdr = hdr[:need]
 		data := hdr[start:]
 		if err := snd.readData(data, snd.offset); err != nil {
 			return 0, err
@@ -190,7 +199,10 @@ func (snd *sender) readSums(n int64) ([]byte, error) {
 	chunk := int64(snd.cs.BytesPerChecksum)
 	k := (n + chunk - 1) / chunk
 	size := int64(snd.cs.Size())
-	sums := make([]byte, k*size)
+	if int64(cap(snd.sumBuf)) < k*size {
+		snd.sumBuf = make([]byte, k*size)
+	}
+	sums := snd.sumBuf[:k*size]
 	if _, err := snd.rd.Meta.ReadAt(sums, fsdataset.MetaHeaderLen+snd.offset/chunk*size); err != nil {
 		return nil, snd.localErr(err, "reading checksums at %d", snd.offset)
 	}

@@ -49,6 +49,11 @@ type Config struct {
 	// MaxMovers bounds concurrent COPY_BLOCK and REPLACE_BLOCK ops
 	// (dfs.datanode.balance.max.concurrent.moves, 100).
 	MaxMovers int
+	// FileBufferSize is io.file.buffer.size. A packet sent with sendfile(2)
+	// carries max(FileBufferSize, 64 KiB) of data, in whole chunks, as
+	// BlockSender's TRANSFERTO_BUFFER_SIZE: clusters tuned to 128 KiB or
+	// 1 MiB get fewer, larger packets and a cheaper read path.
+	FileBufferSize int
 	// IPAddr, Hostname, InfoPort and IPCPort describe this node in the
 	// source field of the WRITE_BLOCK requests it sends; the transfer port
 	// (and the IP address when IPAddr is empty) come from the listener
