@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +21,10 @@ type Config struct {
 	RPCAddr  string // dfs.journalnode.rpc-address
 	HTTPAddr string // dfs.journalnode.http-address
 	EditsDir string // dfs.journalnode.edits.dir
+	// NameserviceDirs are the dfs.journalnode.edits.dir.<nameservice>
+	// settings: a journal first asked for by a NameNode of that
+	// nameservice lives there, as in Hadoop's JournalNode.getLogDir.
+	NameserviceDirs map[string]string
 
 	SyncEnabled  bool          // dfs.journalnode.enable.sync
 	SyncInterval time.Duration // dfs.journalnode.sync.interval (ms)
@@ -61,11 +67,41 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 		cfg.CacheBytes = int(r.Size("dfs.journalnode.edit-cache-size.bytes", DefaultCacheBytes))
 	}
 	var errs []error
-	if !filepath.IsAbs(cfg.EditsDir) {
-		errs = append(errs, fmt.Errorf("journalnode: Journal dir '%s' should be an absolute path", cfg.EditsDir))
+	cfg.NameserviceDirs = nameserviceDirs(c)
+	// One nameservice (HA, not federated): its own edits dir, when set, is
+	// the JournalNode's (JournalNode.setConf).
+	nss := c.GetStrings("dfs.internal.nameservices")
+	if len(nss) == 0 {
+		nss = conf.NameserviceIDs(c)
+	}
+	if len(nss) == 1 {
+		if d, ok := cfg.NameserviceDirs[nss[0]]; ok {
+			cfg.EditsDir = d
+		}
+	}
+	for _, d := range append([]string{cfg.EditsDir}, slices.Sorted(maps.Values(cfg.NameserviceDirs))...) {
+		if !filepath.IsAbs(d) {
+			errs = append(errs, fmt.Errorf("journalnode: Journal dir '%s' should be an absolute path", d))
+		}
 	}
 	cfg.Peers = sharedEditsPeers(c, &errs)
 	return cfg, errors.Join(append(errs, r.Err())...)
+}
+
+// nameserviceDirs reads dfs.journalnode.edits.dir.<nameservice>.
+func nameserviceDirs(c *conf.Conf) map[string]string {
+	const prefix = conf.KeyJournalNodeEditsDir + "."
+	dirs := map[string]string{}
+	for _, k := range c.Keys() {
+		ns, ok := strings.CutPrefix(k, prefix)
+		if !ok || ns == "" {
+			continue
+		}
+		if v, _ := c.Get(k); strings.TrimSpace(v) != "" {
+			dirs[ns] = strings.TrimSpace(v)
+		}
+	}
+	return dirs
 }
 
 // sharedEditsPeers reads dfs.namenode.shared.edits.dir and its

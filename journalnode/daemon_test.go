@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/internal/golden"
 	"github.com/hdfsd/hdfsd/journalnode/jnrpc"
+	"github.com/hdfsd/hdfsd/protos/hdfspb"
 	pb "github.com/hdfsd/hdfsd/protos/qjournalpb"
 )
 
@@ -194,5 +196,94 @@ func TestDaemonStopsOnCancel(t *testing.T) {
 		done <- err
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return")
+	}
+}
+
+// dfs.journalnode.edits.dir.<nameservice>: a journal first asked for by a
+// NameNode of a nameservice with its own edits dir lives there, the others
+// in dfs.journalnode.edits.dir (JournalNode.getLogDir); after a restart
+// both are found, whoever asks.
+func TestPerNameserviceEditsDirs(t *testing.T) {
+	base, ns2 := t.TempDir(), filepath.Join(t.TempDir(), "ns2-edits")
+	set := map[string]string{"dfs.nameservices": "ns1,ns2", "dfs.journalnode.edits.dir.ns2": ns2}
+	nsInfo := &hdfspb.NamespaceInfoProto{BuildVersion: proto.String("hdfsd"), Unused: proto.Uint32(0),
+		BlockPoolID: proto.String("BP-1-127.0.0.1-1"), SoftwareVersion: proto.String("3.4.1"),
+		StorageInfo: &hdfspb.StorageInfoProto{LayoutVersion: proto.Uint32(uint32(0xffffffbd)), NamespceID: proto.Uint32(7),
+			ClusterID: proto.String("CID-1"), CTime: proto.Uint64(0)}}
+	cl := hadooprpc.NewClient(hadooprpc.ClientConfig{})
+	defer cl.Close()
+	ctx := context.Background()
+
+	d, cancel, done := startDaemon(t, base, set)
+	for _, c := range []struct{ jid, nsid string }{{"journal-a", "ns1"}, {"journal-b", "ns2"}, {"journal-c", ""}} {
+		req := &pb.FormatRequestProto{Jid: jidProto(c.jid), NsInfo: nsInfo, Force: proto.Bool(false)}
+		if c.nsid != "" {
+			req.NameServiceId = proto.String(c.nsid)
+		}
+		if err := cl.Call(ctx, d.RPCAddr(), jnrpc.ProtocolName, "format", req, &pb.FormatResponseProto{}); err != nil {
+			t.Fatalf("format %s for %q: %v", c.jid, c.nsid, err)
+		}
+	}
+	for _, want := range []string{
+		filepath.Join(base, "journal-a", "current", "VERSION"),
+		filepath.Join(ns2, "journal-b", "current", "VERSION"),
+		filepath.Join(base, "journal-c", "current", "VERSION"),
+	} {
+		if _, err := os.Stat(want); err != nil {
+			t.Errorf("after format: %v", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(base, "journal-b")); err == nil {
+		t.Errorf("journal-b is in the general edits dir too")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	done <- nil
+
+	d, _, _ = startDaemon(t, base, set)
+	for _, jid := range []string{"journal-a", "journal-b", "journal-c"} {
+		var r pb.IsFormattedResponseProto
+		if err := cl.Call(ctx, d.RPCAddr(), jnrpc.ProtocolName, "isFormatted", &pb.IsFormattedRequestProto{Jid: jidProto(jid)}, &r); err != nil || !r.GetIsFormatted() {
+			t.Errorf("after a restart, isFormatted(%s) = %v, %v", jid, r.GetIsFormatted(), err)
+		}
+	}
+}
+
+func TestConfigReadsPerNameserviceEditsDirs(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		set      map[string]string
+		editsDir string
+		nsDirs   map[string]string
+		bad      bool
+	}{
+		{"federated: each nameservice keeps its own",
+			map[string]string{"dfs.nameservices": "ns1,ns2", "dfs.journalnode.edits.dir": "/jn", "dfs.journalnode.edits.dir.ns1": "/jn1", "dfs.journalnode.edits.dir.ns2": "/jn2"},
+			"/jn", map[string]string{"ns1": "/jn1", "ns2": "/jn2"}, false},
+		{"one nameservice: its dir is the JournalNode's",
+			map[string]string{"dfs.nameservices": "ns1", "dfs.journalnode.edits.dir": "/jn", "dfs.journalnode.edits.dir.ns1": "/jn1"},
+			"/jn1", map[string]string{"ns1": "/jn1"}, false},
+		{"dfs.internal.nameservices decides",
+			map[string]string{"dfs.nameservices": "ns1,ns2", "dfs.internal.nameservices": "ns2", "dfs.journalnode.edits.dir": "/jn", "dfs.journalnode.edits.dir.ns2": "/jn2"},
+			"/jn2", map[string]string{"ns2": "/jn2"}, false},
+		{"relative per-nameservice dir",
+			map[string]string{"dfs.journalnode.edits.dir": "/jn", "dfs.journalnode.edits.dir.ns1": "jn1"},
+			"/jn", map[string]string{"ns1": "jn1"}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cf := conf.New()
+			for k, v := range c.set {
+				cf.Set(k, v)
+			}
+			cfg, err := ConfigFrom(cf)
+			if (err != nil) != c.bad {
+				t.Fatalf("err = %v, want error: %v", err, c.bad)
+			}
+			if cfg.EditsDir != c.editsDir || !maps.Equal(cfg.NameserviceDirs, c.nsDirs) {
+				t.Fatalf("edits dir %q, per nameservice %v; want %q, %v", cfg.EditsDir, cfg.NameserviceDirs, c.editsDir, c.nsDirs)
+			}
+		})
 	}
 }

@@ -125,7 +125,7 @@ func TestCrashKeepsWhatWasAcknowledged(t *testing.T) {
 			t.Fatalf("crash point %d: promised epoch %d lost (had %d)", point, e, acked.epoch)
 		}
 		var highest int64
-		j, _ := n2.journal("ns1")
+		j, _ := n2.journal("ns1", "")
 		j.read(func(c *core.Journal) error { highest = c.HighestWritten(); return nil })
 		if highest < acked.last {
 			t.Fatalf("crash point %d: highest txid %d, acknowledged %d", point, highest, acked.last)

@@ -20,7 +20,7 @@ func (n *node) getJournal(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	jid := q.Get("jid")
 	inProgressOk := !strings.EqualFold(q.Get("inProgressOk"), "false")
-	j, err := n.journal(jid)
+	j, err := n.journal(jid, "")
 	if err != nil {
 		httpError(w, http.StatusInternalServerError, "getedit failed. "+errText(err))
 		return

@@ -3,8 +3,11 @@ package journalnode
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -21,7 +24,8 @@ import (
 type node struct {
 	fs         storage.FS
 	editsDir   string
-	cacheBytes int // 0: getJournaledEdits is off
+	nsDirs     map[string]string // dfs.journalnode.edits.dir.<nameservice>
+	cacheBytes int               // 0: getJournaledEdits is off
 	log        *slog.Logger
 	fetch      disk.Fetcher
 	now        func() time.Time
@@ -47,8 +51,19 @@ func checkJournalID(jid string) error {
 	return nil
 }
 
-// journal returns the journal jid, opening its directory on first use.
-func (n *node) journal(jid string) (*journal, error) {
+// dirFor is JournalNode.getLogDir: the edits dir of nameservice nsid when
+// one is configured, else the JournalNode's.
+func (n *node) dirFor(nsid string) string {
+	if d, ok := n.nsDirs[nsid]; ok && nsid != "" {
+		return d
+	}
+	return n.editsDir
+}
+
+// journal returns the journal jid, opening its directory on first use:
+// under the edits dir of nsid (the nameservice the caller named, "" when
+// none) the first time, wherever it is afterwards.
+func (n *node) journal(jid, nsid string) (*journal, error) {
 	if err := checkJournalID(jid); err != nil {
 		return nil, err
 	}
@@ -60,7 +75,13 @@ func (n *node) journal(jid string) (*journal, error) {
 	if j := n.mu.journals[jid]; j != nil {
 		return j, nil
 	}
-	d, err := disk.Open(n.fs, filepath.Join(n.editsDir, jid), n.fetch, n.now)
+	dir := n.dirFor(nsid)
+	if dir != n.editsDir {
+		if err := n.fs.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("journalnode: creating %s: %w", dir, err)
+		}
+	}
+	d, err := disk.Open(n.fs, filepath.Join(dir, jid), n.fetch, n.now)
 	if err != nil {
 		return nil, err
 	}
@@ -72,16 +93,21 @@ func (n *node) journal(jid string) (*journal, error) {
 	return j, nil
 }
 
-// openExisting opens every journal directory already under the edits dir
-// (Hadoop opens them lazily; the syncer and /getJournal need them).
+// openExisting opens every journal directory already under the edits
+// dirs, the per-nameservice ones included (Hadoop opens them lazily; the
+// syncer and /getJournal need them).
 func (n *node) openExisting() {
-	names, err := n.fs.ReadDir(n.editsDir)
-	if err != nil {
-		return
-	}
-	for _, name := range names {
-		if _, err := n.fs.Stat(filepath.Join(n.editsDir, name, storage.DirCurrent)); err == nil {
-			n.journal(name)
+	nss := slices.Sorted(maps.Keys(n.nsDirs))
+	for _, ns := range append([]string{""}, nss...) {
+		dir := n.dirFor(ns)
+		names, err := n.fs.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, name := range names {
+			if _, err := n.fs.Stat(filepath.Join(dir, name, storage.DirCurrent)); err == nil {
+				n.journal(name, ns)
+			}
 		}
 	}
 }
@@ -113,8 +139,8 @@ func (n *node) close() error {
 	return errors.Join(errs...)
 }
 
-func (n *node) with(ctx context.Context, jid string, fn func(c *core.Journal) ([]core.Action, error)) error {
-	j, err := n.journal(jid)
+func (n *node) with(ctx context.Context, jid, nsid string, fn func(c *core.Journal) ([]core.Action, error)) error {
+	j, err := n.journal(jid, nsid)
 	if err != nil {
 		return err
 	}
@@ -123,8 +149,8 @@ func (n *node) with(ctx context.Context, jid string, fn func(c *core.Journal) ([
 
 // withReload is with, then the journal is read again from its directory
 // (after moves that replace current/).
-func (n *node) withReload(ctx context.Context, jid string, fn func(c *core.Journal) ([]core.Action, error)) error {
-	j, err := n.journal(jid)
+func (n *node) withReload(ctx context.Context, jid, nsid string, fn func(c *core.Journal) ([]core.Action, error)) error {
+	j, err := n.journal(jid, nsid)
 	if err != nil {
 		return err
 	}
@@ -134,56 +160,56 @@ func (n *node) withReload(ctx context.Context, jid string, fn func(c *core.Journ
 func (n *node) HTTPPort() int   { return n.httpPort() }
 func (n *node) HTTPURI() string { return n.httpURI() }
 
-func (n *node) IsFormatted(ctx context.Context, jid, _ string) (ok bool, err error) {
-	err = n.with(ctx, jid, func(c *core.Journal) ([]core.Action, error) { ok = c.Formatted(); return nil, nil })
+func (n *node) IsFormatted(ctx context.Context, jid, nsid string) (ok bool, err error) {
+	err = n.with(ctx, jid, nsid, func(c *core.Journal) ([]core.Action, error) { ok = c.Formatted(); return nil, nil })
 	return ok, err
 }
 
-func (n *node) LastPromised(ctx context.Context, jid, _ string) (e int64, err error) {
-	err = n.with(ctx, jid, func(c *core.Journal) (_ []core.Action, err error) { e, err = c.LastPromised(); return nil, err })
+func (n *node) LastPromised(ctx context.Context, jid, nsid string) (e int64, err error) {
+	err = n.with(ctx, jid, nsid, func(c *core.Journal) (_ []core.Action, err error) { e, err = c.LastPromised(); return nil, err })
 	return e, err
 }
 
-func (n *node) NewEpoch(ctx context.Context, jid, _ string, ns core.StorageInfo, epoch int64) (last int64, ok bool, err error) {
-	err = n.with(ctx, jid, func(c *core.Journal) (acts []core.Action, err error) {
+func (n *node) NewEpoch(ctx context.Context, jid, nsid string, ns core.StorageInfo, epoch int64) (last int64, ok bool, err error) {
+	err = n.with(ctx, jid, nsid, func(c *core.Journal) (acts []core.Action, err error) {
 		last, ok, acts, err = c.NewEpoch(ns, epoch)
 		return acts, err
 	})
 	return last, ok, err
 }
 
-func (n *node) Format(ctx context.Context, jid, _ string, ns core.StorageInfo, force bool) error {
-	return n.with(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.Format(ns, force) })
+func (n *node) Format(ctx context.Context, jid, nsid string, ns core.StorageInfo, force bool) error {
+	return n.with(ctx, jid, nsid, func(c *core.Journal) ([]core.Action, error) { return c.Format(ns, force) })
 }
 
 func (n *node) Journal(ctx context.Context, r jnrpc.Req, seg, first int64, num int, records []byte) error {
-	return n.with(ctx, r.JournalID, func(c *core.Journal) ([]core.Action, error) {
+	return n.with(ctx, r.JournalID, r.NameServiceID, func(c *core.Journal) ([]core.Action, error) {
 		return c.Journal(r.RequestInfo, seg, first, num, records)
 	})
 }
 
 func (n *node) Heartbeat(ctx context.Context, r jnrpc.Req) error {
-	return n.with(ctx, r.JournalID, func(c *core.Journal) ([]core.Action, error) { return c.Heartbeat(r.RequestInfo) })
+	return n.with(ctx, r.JournalID, r.NameServiceID, func(c *core.Journal) ([]core.Action, error) { return c.Heartbeat(r.RequestInfo) })
 }
 
 func (n *node) StartLogSegment(ctx context.Context, r jnrpc.Req, txid int64, lv int32) error {
-	return n.with(ctx, r.JournalID, func(c *core.Journal) ([]core.Action, error) {
+	return n.with(ctx, r.JournalID, r.NameServiceID, func(c *core.Journal) ([]core.Action, error) {
 		return c.StartLogSegment(r.RequestInfo, txid, lv)
 	})
 }
 
 func (n *node) FinalizeLogSegment(ctx context.Context, r jnrpc.Req, start, end int64) error {
-	return n.with(ctx, r.JournalID, func(c *core.Journal) ([]core.Action, error) {
+	return n.with(ctx, r.JournalID, r.NameServiceID, func(c *core.Journal) ([]core.Action, error) {
 		return c.FinalizeLogSegment(r.RequestInfo, start, end)
 	})
 }
 
 func (n *node) PurgeLogs(ctx context.Context, r jnrpc.Req, min int64) error {
-	return n.with(ctx, r.JournalID, func(c *core.Journal) ([]core.Action, error) { return c.PurgeLogs(r.RequestInfo, min) })
+	return n.with(ctx, r.JournalID, r.NameServiceID, func(c *core.Journal) ([]core.Action, error) { return c.PurgeLogs(r.RequestInfo, min) })
 }
 
-func (n *node) Manifest(ctx context.Context, jid, _ string, since int64, inProgressOk bool) (m core.Manifest, err error) {
-	err = n.with(ctx, jid, func(c *core.Journal) (_ []core.Action, err error) {
+func (n *node) Manifest(ctx context.Context, jid, nsid string, since int64, inProgressOk bool) (m core.Manifest, err error) {
+	err = n.with(ctx, jid, nsid, func(c *core.Journal) (_ []core.Action, err error) {
 		m, err = c.Manifest(since, inProgressOk)
 		return nil, err
 	})
@@ -191,8 +217,8 @@ func (n *node) Manifest(ctx context.Context, jid, _ string, since int64, inProgr
 }
 
 // JournaledEdits is Journal.getJournaledEdits.
-func (n *node) JournaledEdits(ctx context.Context, jid, _ string, since int64, max int) ([]byte, int, error) {
-	j, err := n.journal(jid)
+func (n *node) JournaledEdits(ctx context.Context, jid, nsid string, since int64, max int) ([]byte, int, error) {
+	j, err := n.journal(jid, nsid)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -215,7 +241,7 @@ func (n *node) JournaledEdits(ctx context.Context, jid, _ string, since int64, m
 }
 
 func (n *node) PrepareRecovery(ctx context.Context, r jnrpc.Req, seg int64) (p core.Prepared, err error) {
-	err = n.with(ctx, r.JournalID, func(c *core.Journal) (acts []core.Action, err error) {
+	err = n.with(ctx, r.JournalID, r.NameServiceID, func(c *core.Journal) (acts []core.Action, err error) {
 		p, acts, err = c.PrepareRecovery(r.RequestInfo, seg)
 		return acts, err
 	})
@@ -223,17 +249,17 @@ func (n *node) PrepareRecovery(ctx context.Context, r jnrpc.Req, seg int64) (p c
 }
 
 func (n *node) AcceptRecovery(ctx context.Context, r jnrpc.Req, seg core.Segment, url string) error {
-	return n.with(ctx, r.JournalID, func(c *core.Journal) ([]core.Action, error) {
+	return n.with(ctx, r.JournalID, r.NameServiceID, func(c *core.Journal) ([]core.Action, error) {
 		return c.AcceptRecovery(r.RequestInfo, seg, url)
 	})
 }
 
-func (n *node) DiscardSegments(ctx context.Context, jid, _ string, start int64) error {
-	return n.with(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.DiscardSegments(start) })
+func (n *node) DiscardSegments(ctx context.Context, jid, nsid string, start int64) error {
+	return n.with(ctx, jid, nsid, func(c *core.Journal) ([]core.Action, error) { return c.DiscardSegments(start) })
 }
 
-func (n *node) JournalCTime(ctx context.Context, jid, _ string) (t int64, err error) {
-	err = n.with(ctx, jid, func(c *core.Journal) ([]core.Action, error) {
+func (n *node) JournalCTime(ctx context.Context, jid, nsid string) (t int64, err error) {
+	err = n.with(ctx, jid, nsid, func(c *core.Journal) ([]core.Action, error) {
 		if !c.Formatted() {
 			_, err := c.LastPromised() // the not-formatted error
 			return nil, err
@@ -247,32 +273,32 @@ func (n *node) JournalCTime(ctx context.Context, jid, _ string) (t int64, err er
 // DoPreUpgrade sets current/ aside as previous.tmp (Journal.doPreUpgrade).
 // The core keeps its view: current/ has no VERSION until DoUpgrade.
 func (n *node) DoPreUpgrade(ctx context.Context, jid string) error {
-	return n.with(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.PreUpgrade(), nil })
+	return n.with(ctx, jid, "", func(c *core.Journal) ([]core.Action, error) { return c.PreUpgrade(), nil })
 }
 
 // DoUpgrade completes the upgrade with si's layout and cTime
 // (Journal.doUpgrade) and reloads the journal from the new current/.
 func (n *node) DoUpgrade(ctx context.Context, jid string, si core.StorageInfo) error {
-	return n.withReload(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.Upgrade(si), nil })
+	return n.withReload(ctx, jid, "", func(c *core.Journal) ([]core.Action, error) { return c.Upgrade(si), nil })
 }
 
 // DoFinalize drops previous/ (Journal.doFinalize); without one it does
 // nothing.
-func (n *node) DoFinalize(ctx context.Context, jid, _ string) error {
-	return n.with(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.Finalize(), nil })
+func (n *node) DoFinalize(ctx context.Context, jid, nsid string) error {
+	return n.with(ctx, jid, nsid, func(c *core.Journal) ([]core.Action, error) { return c.Finalize(), nil })
 }
 
 // DoRollback puts previous/ back as current/ (Journal.doRollback) and
 // reloads the journal from it.
-func (n *node) DoRollback(ctx context.Context, jid, _ string) error {
-	return n.withReload(ctx, jid, func(c *core.Journal) ([]core.Action, error) { return c.Rollback(), nil })
+func (n *node) DoRollback(ctx context.Context, jid, nsid string) error {
+	return n.withReload(ctx, jid, nsid, func(c *core.Journal) ([]core.Action, error) { return c.Rollback(), nil })
 }
 
 // CanRollBack is NNUpgradeUtil.canRollBack on the journal's directory:
 // false without previous/, true when previous/ holds targetLV. si and
 // prev are only read into by Hadoop, never compared.
-func (n *node) CanRollBack(ctx context.Context, jid, _ string, _, _ core.StorageInfo, targetLV int32) (bool, error) {
-	j, err := n.journal(jid)
+func (n *node) CanRollBack(ctx context.Context, jid, nsid string, _, _ core.StorageInfo, targetLV int32) (bool, error) {
+	j, err := n.journal(jid, nsid)
 	if err != nil {
 		return false, err
 	}

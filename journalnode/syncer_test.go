@@ -30,7 +30,7 @@ func TestSyncerCopiesMissingSegments(t *testing.T) {
 	if got := b.others("ns1"); len(got) != 2 {
 		t.Fatalf("peers %v", got)
 	}
-	j, err := b.node.journal("ns1")
+	j, err := b.node.journal("ns1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
