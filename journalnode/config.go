@@ -21,9 +21,12 @@ type Config struct {
 	RPCAddr  string // dfs.journalnode.rpc-address
 	HTTPAddr string // dfs.journalnode.http-address
 	EditsDir string // dfs.journalnode.edits.dir
-	// NameserviceDirs are the dfs.journalnode.edits.dir.<nameservice>
-	// settings: a journal first asked for by a NameNode of that
-	// nameservice lives there, as in Hadoop's JournalNode.getLogDir.
+	// NameserviceDir looks up dfs.journalnode.edits.dir.<nameservice>: a
+	// journal first asked for by a NameNode of that nameservice lives
+	// there, as in Hadoop's JournalNode.getLogDir. NameserviceDirs holds
+	// the settings of the nameservices this configuration lists
+	// (dfs.nameservices, dfs.internal.nameservices), opened at start.
+	NameserviceDir  func(ns string) (string, bool)
 	NameserviceDirs map[string]string
 
 	SyncEnabled  bool          // dfs.journalnode.enable.sync
@@ -67,7 +70,17 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 		cfg.CacheBytes = int(r.Size("dfs.journalnode.edit-cache-size.bytes", DefaultCacheBytes))
 	}
 	var errs []error
-	cfg.NameserviceDirs = nameserviceDirs(c)
+	cfg.NameserviceDir = func(ns string) (string, bool) {
+		v, ok := c.Get(conf.KeyJournalNodeEditsDir + "." + ns)
+		v = strings.TrimSpace(v)
+		return v, ok && ns != "" && v != ""
+	}
+	cfg.NameserviceDirs = map[string]string{}
+	for _, ns := range slices.Concat(c.GetStrings("dfs.internal.nameservices"), conf.NameserviceIDs(c)) {
+		if d, ok := cfg.NameserviceDir(ns); ok {
+			cfg.NameserviceDirs[ns] = d
+		}
+	}
 	// One nameservice (HA, not federated): its own edits dir, when set, is
 	// the JournalNode's (JournalNode.setConf).
 	nss := c.GetStrings("dfs.internal.nameservices")
@@ -75,7 +88,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 		nss = conf.NameserviceIDs(c)
 	}
 	if len(nss) == 1 {
-		if d, ok := cfg.NameserviceDirs[nss[0]]; ok {
+		if d, ok := cfg.NameserviceDir(nss[0]); ok {
 			cfg.EditsDir = d
 		}
 	}
@@ -86,22 +99,6 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	}
 	cfg.Peers = sharedEditsPeers(c, &errs)
 	return cfg, errors.Join(append(errs, r.Err())...)
-}
-
-// nameserviceDirs reads dfs.journalnode.edits.dir.<nameservice>.
-func nameserviceDirs(c *conf.Conf) map[string]string {
-	const prefix = conf.KeyJournalNodeEditsDir + "."
-	dirs := map[string]string{}
-	for _, k := range c.Keys() {
-		ns, ok := strings.CutPrefix(k, prefix)
-		if !ok || ns == "" {
-			continue
-		}
-		if v, _ := c.Get(k); strings.TrimSpace(v) != "" {
-			dirs[ns] = strings.TrimSpace(v)
-		}
-	}
-	return dirs
 }
 
 // sharedEditsPeers reads dfs.namenode.shared.edits.dir and its

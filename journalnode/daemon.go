@@ -67,7 +67,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		return nil, fmt.Errorf("journalnode: listening on %s: %w", cfg.HTTPAddr, err)
 	}
 	hc := &http.Client{Timeout: 60 * time.Second}
-	d.node = &node{fs: fsys, editsDir: cfg.EditsDir, nsDirs: cfg.NameserviceDirs, cacheBytes: cfg.CacheBytes, log: d.log, now: opts.Now,
+	d.node = &node{fs: fsys, editsDir: cfg.EditsDir, nsDirs: cfg.NameserviceDirs, nsDir: cfg.NameserviceDir, cacheBytes: cfg.CacheBytes, log: d.log, now: opts.Now,
 		fetch: httpFetcher(hc), httpPort: d.httpPort, httpURI: d.httpURI}
 	d.node.openExisting()
 	// A writer's channel waits for each answer before its next call.

@@ -204,8 +204,10 @@ func TestDaemonStopsOnCancel(t *testing.T) {
 // in dfs.journalnode.edits.dir (JournalNode.getLogDir); after a restart
 // both are found, whoever asks.
 func TestPerNameserviceEditsDirs(t *testing.T) {
-	base, ns2 := t.TempDir(), filepath.Join(t.TempDir(), "ns2-edits")
-	set := map[string]string{"dfs.nameservices": "ns1,ns2", "dfs.journalnode.edits.dir.ns2": ns2}
+	base, ns2, ns3 := t.TempDir(), filepath.Join(t.TempDir(), "ns2-edits"), filepath.Join(t.TempDir(), "ns3-edits")
+	// ns3 is not one of this configuration's nameservices: its dir is
+	// looked up when a NameNode names it, as Hadoop does.
+	set := map[string]string{"dfs.nameservices": "ns1,ns2", "dfs.journalnode.edits.dir.ns2": ns2, "dfs.journalnode.edits.dir.ns3": ns3}
 	nsInfo := &hdfspb.NamespaceInfoProto{BuildVersion: proto.String("hdfsd"), Unused: proto.Uint32(0),
 		BlockPoolID: proto.String("BP-1-127.0.0.1-1"), SoftwareVersion: proto.String("3.4.1"),
 		StorageInfo: &hdfspb.StorageInfoProto{LayoutVersion: proto.Uint32(uint32(0xffffffbd)), NamespceID: proto.Uint32(7),
@@ -215,7 +217,7 @@ func TestPerNameserviceEditsDirs(t *testing.T) {
 	ctx := context.Background()
 
 	d, cancel, done := startDaemon(t, base, set)
-	for _, c := range []struct{ jid, nsid string }{{"journal-a", "ns1"}, {"journal-b", "ns2"}, {"journal-c", ""}} {
+	for _, c := range []struct{ jid, nsid string }{{"journal-a", "ns1"}, {"journal-b", "ns2"}, {"journal-c", ""}, {"journal-d", "ns3"}} {
 		req := &pb.FormatRequestProto{Jid: jidProto(c.jid), NsInfo: nsInfo, Force: proto.Bool(false)}
 		if c.nsid != "" {
 			req.NameServiceId = proto.String(c.nsid)
@@ -228,6 +230,7 @@ func TestPerNameserviceEditsDirs(t *testing.T) {
 		filepath.Join(base, "journal-a", "current", "VERSION"),
 		filepath.Join(ns2, "journal-b", "current", "VERSION"),
 		filepath.Join(base, "journal-c", "current", "VERSION"),
+		filepath.Join(ns3, "journal-d", "current", "VERSION"),
 	} {
 		if _, err := os.Stat(want); err != nil {
 			t.Errorf("after format: %v", err)
@@ -243,10 +246,14 @@ func TestPerNameserviceEditsDirs(t *testing.T) {
 	done <- nil
 
 	d, _, _ = startDaemon(t, base, set)
-	for _, jid := range []string{"journal-a", "journal-b", "journal-c"} {
+	for _, c := range []struct{ jid, nsid string }{{"journal-a", ""}, {"journal-b", ""}, {"journal-c", ""}, {"journal-d", "ns3"}} {
 		var r pb.IsFormattedResponseProto
-		if err := cl.Call(ctx, d.RPCAddr(), jnrpc.ProtocolName, "isFormatted", &pb.IsFormattedRequestProto{Jid: jidProto(jid)}, &r); err != nil || !r.GetIsFormatted() {
-			t.Errorf("after a restart, isFormatted(%s) = %v, %v", jid, r.GetIsFormatted(), err)
+		req := &pb.IsFormattedRequestProto{Jid: jidProto(c.jid)}
+		if c.nsid != "" {
+			req.NameServiceId = proto.String(c.nsid)
+		}
+		if err := cl.Call(ctx, d.RPCAddr(), jnrpc.ProtocolName, "isFormatted", req, &r); err != nil || !r.GetIsFormatted() {
+			t.Errorf("after a restart, isFormatted(%s) = %v, %v", c.jid, r.GetIsFormatted(), err)
 		}
 	}
 }
@@ -269,8 +276,11 @@ func TestConfigReadsPerNameserviceEditsDirs(t *testing.T) {
 			map[string]string{"dfs.nameservices": "ns1,ns2", "dfs.internal.nameservices": "ns2", "dfs.journalnode.edits.dir": "/jn", "dfs.journalnode.edits.dir.ns2": "/jn2"},
 			"/jn2", map[string]string{"ns2": "/jn2"}, false},
 		{"relative per-nameservice dir",
-			map[string]string{"dfs.journalnode.edits.dir": "/jn", "dfs.journalnode.edits.dir.ns1": "jn1"},
+			map[string]string{"dfs.nameservices": "ns1,ns2", "dfs.journalnode.edits.dir": "/jn", "dfs.journalnode.edits.dir.ns1": "jn1"},
 			"/jn", map[string]string{"ns1": "jn1"}, true},
+		{"dfs.journalnode.edits.dir.perm is not a nameservice",
+			map[string]string{"dfs.journalnode.edits.dir": "/jn", "dfs.journalnode.edits.dir.perm": "700"},
+			"/jn", map[string]string{}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cf := conf.New()

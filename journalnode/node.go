@@ -24,8 +24,9 @@ import (
 type node struct {
 	fs         storage.FS
 	editsDir   string
-	nsDirs     map[string]string // dfs.journalnode.edits.dir.<nameservice>
-	cacheBytes int               // 0: getJournaledEdits is off
+	nsDirs     map[string]string              // dfs.journalnode.edits.dir.<nameservice> of the listed nameservices
+	nsDir      func(ns string) (string, bool) // any other nameservice's (nil: none)
+	cacheBytes int                            // 0: getJournaledEdits is off
 	log        *slog.Logger
 	fetch      disk.Fetcher
 	now        func() time.Time
@@ -53,11 +54,21 @@ func checkJournalID(jid string) error {
 
 // dirFor is JournalNode.getLogDir: the edits dir of nameservice nsid when
 // one is configured, else the JournalNode's.
-func (n *node) dirFor(nsid string) string {
-	if d, ok := n.nsDirs[nsid]; ok && nsid != "" {
-		return d
+func (n *node) dirFor(nsid string) (string, error) {
+	if nsid == "" {
+		return n.editsDir, nil
 	}
-	return n.editsDir
+	d, ok := n.nsDirs[nsid]
+	if !ok && n.nsDir != nil {
+		d, ok = n.nsDir(nsid)
+	}
+	if !ok {
+		return n.editsDir, nil
+	}
+	if !filepath.IsAbs(d) {
+		return "", coreErr(core.KindIllegalArgument, "Journal dir '"+d+"' should be an absolute path")
+	}
+	return d, nil
 }
 
 // journal returns the journal jid, opening its directory on first use:
@@ -75,7 +86,10 @@ func (n *node) journal(jid, nsid string) (*journal, error) {
 	if j := n.mu.journals[jid]; j != nil {
 		return j, nil
 	}
-	dir := n.dirFor(nsid)
+	dir, err := n.dirFor(nsid)
+	if err != nil {
+		return nil, err
+	}
 	if dir != n.editsDir {
 		if err := n.fs.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("journalnode: creating %s: %w", dir, err)
@@ -99,7 +113,10 @@ func (n *node) journal(jid, nsid string) (*journal, error) {
 func (n *node) openExisting() {
 	nss := slices.Sorted(maps.Keys(n.nsDirs))
 	for _, ns := range append([]string{""}, nss...) {
-		dir := n.dirFor(ns)
+		dir, err := n.dirFor(ns)
+		if err != nil {
+			continue
+		}
 		names, err := n.fs.ReadDir(dir)
 		if err != nil {
 			continue
