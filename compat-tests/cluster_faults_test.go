@@ -618,3 +618,40 @@ func TestFault_CrashWithAFileOpenRecoversItsLease(t *testing.T) {
 	sizes := []int{2<<20 + 5, len(got)}
 	faultWait(t, 10*time.Second, "every block on 3 DataNodes", c.fullyReplicated(faultBlockCount(sizes...), 3))
 }
+
+// fsck -delete: once the only DataNode holding some files' blocks is dead,
+// `hdfsd fsck / -delete` reports them missing and deletes exactly those
+// files; the others read back, and the next fsck is HEALTHY.
+func TestFault_FsckDeleteRemovesFilesWithMissingBlocks(t *testing.T) {
+	c := startFaultCluster(t, 2, map[string]string{"dfs.namenode.heartbeat.recheck-interval": "1000"})
+	cl := newClient(t, c.nn, superuser(t))
+	files := writeFaultFiles(t, cl, "/fsckdel", 1, 1000, 2000, 3000, 4000, 5000, 6000)
+	faultWait(t, 10*time.Second, "every block reported", c.fullyReplicated(len(files), 1))
+	victim := c.dns[0]
+	if len(victim.faultDiskBlocks(t)) == 0 {
+		victim = c.dns[1]
+	}
+	lost := len(victim.faultDiskBlocks(t))
+	victim.crash()
+	must(t, c.waitLive(1, 25*time.Second))
+
+	out, err := c.hdfsdAdmin("fsck", "/", "-delete")
+	if err == nil || !strings.Contains(out, "MISSING") || !strings.HasSuffix(strings.TrimSpace(out), "is CORRUPT") {
+		t.Fatalf("fsck / -delete (%v):\n%s", err, out)
+	}
+	var kept []faultFile
+	for _, f := range files {
+		if _, err := cl.Stat(f.name); err == nil {
+			kept = append(kept, f)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("stat %s: %v", f.name, err)
+		}
+	}
+	if len(files)-len(kept) != lost {
+		t.Errorf("fsck -delete left %d of %d files; the dead DataNode held %d of their blocks", len(kept), len(files), lost)
+	}
+	checkFaultFiles(t, cl, kept)
+	if out, err := c.hdfsdAdmin("fsck", "/"); err != nil || !strings.HasSuffix(strings.TrimSpace(out), "is HEALTHY") {
+		t.Errorf("fsck / after -delete (%v):\n%s", err, out)
+	}
+}

@@ -1,8 +1,10 @@
 package namenode
 
 import (
+	"context"
 	"path"
 
+	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/fsck"
@@ -200,4 +202,16 @@ func (s fsckSource) Block(id int64) (fsck.BlockOwner, bool, error) {
 		})
 	}
 	return owner, true, nil
+}
+
+// Delete is fsck -delete on one corrupt file: the NameNode's recursive
+// delete as the user who ran fsck, logged as NamenodeFsck logs it.
+func (s fsckSource) Delete(user, p string) error {
+	ctx := hadooprpc.ContextWithCaller(context.Background(), hadooprpc.Caller{User: user, RetryCount: -1})
+	if _, err := s.n.Delete(ctx, p, true); err != nil {
+		s.n.log.Error("Fsck: error deleting corrupted file "+p, "err", err)
+		return err
+	}
+	s.n.log.Info("Fsck: deleted corrupt file " + p)
+	return nil
 }

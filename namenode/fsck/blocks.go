@@ -189,6 +189,11 @@ func (r *run) blocksSummary(path string, in Inode, fb *FileBlocks) {
 			}
 		}
 		res.corruptFiles++
+		if r.o.Delete && !fb.UnderConstruction { // NamenodeFsck ignores open files
+			if err := r.src.(Deleter).Delete(r.req.User, path); err != nil {
+				r.internalError = true
+			}
+		}
 	}
 	if !r.o.Files {
 		return

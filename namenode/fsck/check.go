@@ -2,6 +2,7 @@ package fsck
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -43,6 +44,9 @@ type run struct {
 	ec      result // stays zero: hdfsd has no erasure-coded files
 	snaps   map[string]bool
 	storage *policySummary
+	// internalError: a corrupt file could not be deleted; the run ends
+	// FAILED after its summary (NamenodeFsck.internalError).
+	internalError bool
 }
 
 // Run writes the fsck report for o to w, reading src. It returns only
@@ -113,16 +117,18 @@ func (r *run) fsck() {
 	}
 }
 
-// refused returns why o cannot run here: -move, -delete and -replicate
-// would change the namespace or queue work, which this read-only fsck
-// does not do.
-func (o *Options) refused() error {
+// refused returns why o cannot run here: -move (which copies the
+// readable blocks of corrupt files into /lost+found through DataNodes) and
+// -replicate (which queues replication work) are not built; -delete needs
+// a Source that is a Deleter.
+func (o *Options) refused(src Source) error {
+	_, canDelete := src.(Deleter)
 	for _, f := range []struct {
 		on        bool
 		name, why string
 	}{
-		{o.Move, "-move", "it would change the namespace"},
-		{o.Delete, "-delete", "it would change the namespace"},
+		{o.Move, "-move", "copying blocks to /lost+found is not built"},
+		{o.Delete && !canDelete, "-delete", "this source cannot delete"},
 		{o.Replicate, "-replicate", "it would queue replication work"},
 	} {
 		if f.on {
@@ -133,7 +139,7 @@ func (o *Options) refused() error {
 }
 
 func (r *run) check() error {
-	if err := r.o.refused(); err != nil {
+	if err := r.o.refused(r.src); err != nil {
 		return err
 	}
 	r.cl = r.src.Cluster()
@@ -164,11 +170,13 @@ func (r *run) check() error {
 	if err := r.visit(r.o.Path, in); err != nil {
 		return err
 	}
-	r.summary()
-	return nil
+	return r.summary()
 }
 
-func (r *run) summary() {
+// summary prints the totals; after a failed -delete the run fails there,
+// before its last line (NamenodeFsck's "fsck encountered internal
+// errors!").
+func (r *run) summary() error {
 	healthy := r.repl.healthy() && r.ec.healthy()
 	status := "CORRUPT"
 	if healthy {
@@ -187,11 +195,15 @@ func (r *run) summary() {
 		r.print(r.storage.String())
 	}
 	r.println(r.ended())
+	if r.internalError {
+		return errors.New("fsck encountered internal errors!")
+	}
 	if healthy {
 		r.print("\n\nThe filesystem under path '" + r.o.Path + "' " + HealthyStatus)
 	} else {
 		r.print("\n\nThe filesystem under path '" + r.o.Path + "' " + CorruptStatus)
 	}
+	return nil
 }
 
 // fullName is HdfsFileStatus.getFullName: the child's path under parent

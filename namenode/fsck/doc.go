@@ -14,8 +14,11 @@
 // Run is pure: the clock comes in the Request, the namespace through
 // Source, and the report goes to an io.Writer. Handler is the HTTP edge.
 //
-// Not done here: -move, -delete and -replicate (they would change the
-// namespace or queue replication) are refused, ending the report with
-// "Fsck on path '<p>' FAILED"; erasure-coded files; the superuser check
-// of -blockId and -list-corruptfileblocks.
+// -delete removes each corrupt or missing file that is not open, through
+// a Source that is also a Deleter, as the user who ran fsck.
+//
+// Not done here: -move (copying the readable blocks of corrupt files into
+// /lost+found through the DataNodes) and -replicate are refused, ending
+// the report with "Fsck on path '<p>' FAILED"; erasure-coded files; the
+// superuser check of -blockId and -list-corruptfileblocks.
 package fsck

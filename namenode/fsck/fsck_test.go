@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,19 +185,78 @@ func TestShowProgressWarnsBeforeTheHeaderAndDotsMarkHundredFiles(t *testing.T) {
 }
 
 func TestRefusedAndFailedRunsEndWithFailed(t *testing.T) {
-	out := runQuery(t, small(nil, 3), "delete=1&path=/d")
-	want := "FSCK started by hdfs (auth:SIMPLE) from /10.0.0.9 for path /d at Fri Jan 02 03:04:05 UTC 2026\n" +
-		"FSCK ended at Fri Jan 02 03:04:05 UTC 2026 in 0 milliseconds\n" +
-		"fsck: refused: -delete is not supported by hdfsd's fsck (it would change the namespace)\n\n\nFsck on path '/d' FAILED"
-	if out != want {
-		t.Errorf("got:\n%q\nwant:\n%q", out, want)
+	for _, c := range []struct{ query, why string }{
+		{"move=1&path=/d", "-move is not supported by hdfsd's fsck (copying blocks to /lost+found is not built)"},
+		{"delete=1&path=/d", "-delete is not supported by hdfsd's fsck (this source cannot delete)"},
+	} {
+		out := runQuery(t, small(nil, 3), c.query)
+		want := "FSCK started by hdfs (auth:SIMPLE) from /10.0.0.9 for path /d at Fri Jan 02 03:04:05 UTC 2026\n" +
+			"FSCK ended at Fri Jan 02 03:04:05 UTC 2026 in 0 milliseconds\n" +
+			"fsck: refused: " + c.why + "\n\n\nFsck on path '/d' FAILED"
+		if out != want {
+			t.Errorf("got:\n%q\nwant:\n%q", out, want)
+		}
 	}
+	out := ""
 	out = runQuery(t, failing{small(nil, 3)}, "path=/d")
 	if !strings.HasSuffix(out, "in 0 milliseconds\nlisting failed\n\n\nFsck on path '/d' FAILED") {
 		t.Errorf("got:\n%s", out)
 	}
 	out = runQuery(t, small(nil, 3), "path=/missing")
 	if !strings.HasSuffix(out, "at Fri Jan 02 03:04:05 UTC 2026\n\n\nPath '/missing' does not exist") {
+		t.Errorf("got:\n%s", out)
+	}
+}
+
+// deleting is a Source that deletes, recording who deleted what.
+type deleting struct {
+	*fakeSource
+	deleted []string
+	fail    string // the path whose delete fails
+}
+
+func (d *deleting) Delete(user, path string) error {
+	if path == d.fail {
+		return errors.New("Permission denied: user=" + user)
+	}
+	d.deleted = append(d.deleted, user+" "+path)
+	return nil
+}
+
+// -delete removes each corrupt or missing file as the fsck user, never an
+// open one; the report is the same as without it. A delete that fails
+// makes the run FAILED after its summary.
+func TestDeleteRemovesCorruptFilesButNotOpenOnes(t *testing.T) {
+	bad := rep(1, "/r1")
+	bad.Corrupt = true
+	src := func() *deleting {
+		f := small(map[string]Block{
+			"c":  {ID: 1, GenStamp: 1, Len: 10, Replicas: []Replica{bad}},
+			"m":  {ID: 2, GenStamp: 2, Len: 20},
+			"ok": {ID: 3, GenStamp: 3, Len: 30, Replicas: []Replica{rep(1, "/r1"), rep(2, "/r2"), rep(3, "/r2")}},
+		}, 3)
+		f.add("/d/open", Inode{Kind: File, Length: 40, Replication: 3})
+		f.setBlocks("/d/open", FileBlocks{UnderConstruction: true, Blocks: []Block{{ID: 4, GenStamp: 4, Len: 40}}})
+		return &deleting{fakeSource: f}
+	}
+	d := src()
+	out := runQuery(t, d, "delete=1&openforwrite=1&path=/d")
+	if want := []string{"hdfs /d/c", "hdfs /d/m"}; !slices.Equal(d.deleted, want) {
+		t.Errorf("deleted %q, want %q", d.deleted, want)
+	}
+	wantLines(t, out, "  CORRUPT FILES:\t3\n")
+	if !strings.HasSuffix(out, "\n\nThe filesystem under path '/d' is CORRUPT") {
+		t.Errorf("got:\n%s", out)
+	}
+
+	d = src()
+	d.fail = "/d/m"
+	out = runQuery(t, d, "delete=1&path=/d")
+	if want := []string{"hdfs /d/c"}; !slices.Equal(d.deleted, want) {
+		t.Errorf("deleted %q, want %q", d.deleted, want)
+	}
+	if !strings.Contains(out, "Status: CORRUPT\n") ||
+		!strings.HasSuffix(out, "in 0 milliseconds\nFSCK ended at Fri Jan 02 03:04:05 UTC 2026 in 0 milliseconds\nfsck encountered internal errors!\n\n\nFsck on path '/d' FAILED") {
 		t.Errorf("got:\n%s", out)
 	}
 }

@@ -27,6 +27,14 @@ type Source interface {
 	Block(id int64) (BlockOwner, bool, error)
 }
 
+// Deleter is a Source that can delete: fsck -delete removes each corrupt
+// file that is not open for write through it, as the user who ran fsck
+// (NamenodeFsck calls the NameNode's delete with recursion). A Source
+// that is not a Deleter makes -delete fail the run.
+type Deleter interface {
+	Delete(user, path string) error
+}
+
 // Kind is the type of an inode.
 type Kind uint8
 
