@@ -39,7 +39,7 @@ func (c *commands) HandleCommand(_ context.Context, nn string, cmd bpservice.Com
 		d.log.Info("Finalized upgrade", "bpid", cmd.BlockPoolID, "nn", nn)
 		return nil
 	case bpservice.CmdBalancerBandwidth:
-		d.bandwidth.Store(int64(cmd.Bandwidth))
+		d.balance.SetRate(int64(cmd.Bandwidth))
 		d.log.Info("Updating balance throttler bandwidth", "bytesPerSecond", cmd.Bandwidth)
 		return nil
 	case bpservice.CmdAccessKeyUpdate:

@@ -44,6 +44,7 @@ type Config struct {
 	SocketTimeout       time.Duration // dfs.client.socket-timeout (60 s)
 	SocketWriteTimeout  time.Duration // dfs.datanode.socket.write.timeout (480 s)
 	BalanceBandwidth    int64         // dfs.datanode.balance.bandwidthPerSec (100 MiB/s)
+	TransferBandwidth   int64         // dfs.datanode.data.transfer.bandwidthPerSec (0: no limit)
 	UseHostnameForPeers bool          // dfs.datanode.use.datanode.hostname
 	KeepaliveTimeout    time.Duration // dfs.datanode.socket.reuse.keepalive (4 s)
 	MaxMovers           int           // dfs.datanode.balance.max.concurrent.moves (100)
@@ -98,6 +99,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.SocketTimeout = dur("dfs.client.socket-timeout", 60*time.Second, time.Millisecond)
 	cfg.SocketWriteTimeout = dur("dfs.datanode.socket.write.timeout", 8*time.Minute, time.Millisecond)
 	cfg.BalanceBandwidth = size("dfs.datanode.balance.bandwidthPerSec", 100<<20)
+	cfg.TransferBandwidth = size("dfs.datanode.data.transfer.bandwidthPerSec", 0)
 	cfg.UseHostnameForPeers = c.GetBool("dfs.datanode.use.datanode.hostname", false)
 	cfg.KeepaliveTimeout = dur("dfs.datanode.socket.reuse.keepalive", 4*time.Second, time.Millisecond)
 	cfg.MaxMovers = int(i64("dfs.datanode.balance.max.concurrent.moves", 100))

@@ -14,6 +14,7 @@ import (
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/datanode/bpservice"
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/hadooprpc"
 )
 
@@ -50,8 +51,8 @@ type Daemon struct {
 	poolsMu  sync.Mutex
 	scanners []*volumeScanner // guarded by poolsMu
 
-	bandwidth atomic.Int64  // balancer bandwidth, bytes/s
-	transfers chan struct{} // one token per DNA_TRANSFER copy in flight
+	balance   *throttle.Throttler // the balancer's bandwidth, bytes/s, shared by every block move
+	transfers chan struct{}       // one token per DNA_TRANSFER copy in flight
 	xmits     atomic.Int32
 
 	stopReq    chan struct{} // shutdownDatanode was called

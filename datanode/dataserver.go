@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datanode/xceiver"
 	"github.com/hdfsd/hdfsd/datatransfer"
 )
@@ -30,6 +31,9 @@ type DataServerConfig struct {
 	BlockSize        int64         // dfs.blocksize
 	MaxMovers        int           // dfs.datanode.balance.max.concurrent.moves
 	FileBufferSize   int           // io.file.buffer.size
+	// BalanceThrottler and TransferThrottler pace block moves and
+	// DNA_TRANSFER copies (nil: no limit).
+	BalanceThrottler, TransferThrottler *throttle.Throttler
 	// IPAddr, Hostname, InfoPort and IPCPort describe this DataNode in
 	// the WRITE_BLOCK requests it sends.
 	IPAddr   string
@@ -71,8 +75,8 @@ var newDataServer = func(cfg DataServerConfig, ds *fsdataset.Dataset, n blockNot
 		SocketTimeout: cfg.SocketTimeout, WriteTimeout: cfg.WriteTimeout, MaxTransferThreads: cfg.MaxTransferThreads,
 		ConnectViaHostname: cfg.ConnectViaHostname, Checksum: cfg.Checksum, DatanodeUUID: cfg.DatanodeUUID,
 		Logger: cfg.Logger, KeepaliveTimeout: cfg.KeepaliveTimeout, BlockSize: cfg.BlockSize, MaxMovers: cfg.MaxMovers,
-		FileBufferSize: cfg.FileBufferSize,
-		IPAddr:         cfg.IPAddr, Hostname: cfg.Hostname, InfoPort: cfg.InfoPort, IPCPort: cfg.IPCPort,
+		FileBufferSize: cfg.FileBufferSize, BalanceThrottler: cfg.BalanceThrottler, TransferThrottler: cfg.TransferThrottler,
+		IPAddr: cfg.IPAddr, Hostname: cfg.Hostname, InfoPort: cfg.InfoPort, IPCPort: cfg.IPCPort,
 	}, ds, n)}
 }
 
@@ -85,4 +89,13 @@ func (s xceiverServer) Transfer(ctx context.Context, bpid string, b fsdataset.Bl
 		ts[i] = xceiver.Target{Addr: t.Addr, StorageType: t.StorageType, StorageID: t.StorageID}
 	}
 	return s.Server.Transfer(ctx, bpid, b, ts)
+}
+
+// transferThrottler paces DNA_TRANSFER copies at bytesPerSecond; nil (no
+// limit) when it is not positive, as Hadoop's default 0.
+func transferThrottler(bytesPerSecond int64) *throttle.Throttler {
+	if bytesPerSecond <= 0 {
+		return nil
+	}
+	return throttle.New(bytesPerSecond, nil)
 }

@@ -166,7 +166,7 @@ func (s *ipcServer) TriggerBlockReport(_ context.Context, incremental bool, nnAd
 }
 
 func (s *ipcServer) BalancerBandwidth(context.Context) (int64, error) {
-	return s.d.bandwidth.Load(), nil
+	return s.d.balance.Rate(), nil
 }
 
 // recoverer is the DataNode behind InterDatanodeProtocol, and what the

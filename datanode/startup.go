@@ -17,6 +17,7 @@ import (
 	"github.com/hdfsd/hdfsd/datanode/bpservice"
 	"github.com/hdfsd/hdfsd/datanode/dnipc"
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datatransfer"
 	"github.com/hdfsd/hdfsd/hadooprpc"
 )
@@ -78,7 +79,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	}
 	d.id = d.identity()
 	d.transfers = make(chan struct{}, max(cfg.MaxTransferThreads, 1))
-	d.bandwidth.Store(cfg.BalanceBandwidth)
+	d.balance = throttle.New(max(cfg.BalanceBandwidth, 1), nil)
 	if err := d.makePools(opts.Rand); err != nil {
 		return nil, err
 	}
@@ -92,8 +93,8 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		Checksum:     sum,
 		DatanodeUUID: d.id.DatanodeUUID, Logger: d.log,
 		KeepaliveTimeout: cfg.KeepaliveTimeout, BlockSize: cfg.HDFS.BlockSize, MaxMovers: cfg.MaxMovers,
-		FileBufferSize: cfg.FileBufferSize,
-		IPAddr:         d.id.IPAddr, Hostname: d.id.HostName, InfoPort: int(d.id.InfoPort), IPCPort: int(d.id.IPCPort),
+		FileBufferSize: cfg.FileBufferSize, BalanceThrottler: d.balance, TransferThrottler: transferThrottler(cfg.TransferBandwidth),
+		IPAddr: d.id.IPAddr, Hostname: d.id.HostName, InfoPort: int(d.id.InfoPort), IPCPort: int(d.id.IPCPort),
 	}, ds, &notifier{d: d})
 	d.bgCtx, d.bgCancel = context.WithCancel(context.Background())
 	ok = true

@@ -71,6 +71,7 @@ func (x *xceiver) copyBlock(req *copyBlockReq) error {
 		return err
 	}
 	defer snd.close()
+	snd.throttle = x.s.cfg.BalanceThrottler
 	if err := x.sendResponse(datatransfer.ReadBlockResponse(snd.cs, snd.offset)); err != nil {
 		return err
 	}

@@ -61,6 +61,11 @@ func (w *write) receive() (err error) {
 		if err != nil {
 			return err
 		}
+		if w.throttle != nil {
+			if err := w.throttle.Throttle(w.x.s.ctx, int64(len(p.Data))); err != nil {
+				return opErr(err, w.what, "waiting for the balancer's bandwidth")
+			}
+		}
 		if last {
 			break
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datatransfer"
 )
 
@@ -43,6 +44,8 @@ type sender struct {
 	sentAll    bool
 	buf        []byte // a packet's header and checksums, and its data when not sent with sendfile
 	sumBuf     []byte // checksums read from the .meta file
+	// throttle, when set, paces the packets (balancer moves, transfers).
+	throttle *throttle.Throttler
 }
 
 // newSender opens b for sending length bytes from start (length < 0: to
@@ -134,6 +137,11 @@ func (snd *sender) send(out *bufio.Writer, tc *tconn) (int64, error) {
 		total += sent
 		snd.offset += n
 		snd.seqno++
+		if snd.throttle != nil {
+			if err := snd.throttle.Throttle(snd.s.ctx, sent); err != nil {
+				return total, err
+			}
+		}
 	}
 	if _, err := snd.sendPacket(out, tc, file, 0, false); err != nil {
 		return total, err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datatransfer"
 )
 
@@ -54,6 +55,11 @@ type Config struct {
 	// BlockSender's TRANSFERTO_BUFFER_SIZE: clusters tuned to 128 KiB or
 	// 1 MiB get fewer, larger packets and a cheaper read path.
 	FileBufferSize int
+	// BalanceThrottler limits COPY_BLOCK sending and REPLACE_BLOCK
+	// receiving together (dfs.datanode.balance.bandwidthPerSec, updated by
+	// DNA_BALANCERBANDWIDTHUPDATE); TransferThrottler limits DNA_TRANSFER
+	// sending (dfs.datanode.data.transfer.bandwidthPerSec). nil: no limit.
+	BalanceThrottler, TransferThrottler *throttle.Throttler
 	// IPAddr, Hostname, InfoPort and IPCPort describe this node in the
 	// source field of the WRITE_BLOCK requests it sends; the transfer port
 	// (and the IP address when IPAddr is empty) come from the listener

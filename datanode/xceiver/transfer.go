@@ -56,6 +56,7 @@ func (s *Server) transfer(ctx context.Context, bpid string, b fsdataset.Block, t
 		return opErr(err, what, "opening the replica")
 	}
 	defer snd.close()
+	snd.throttle = s.cfg.TransferThrottler
 	if b.NumBytes <= 0 {
 		b.NumBytes = snd.end
 	}
@@ -290,6 +291,7 @@ func (x *xceiver) replaceFromProxy(req *replaceBlockReq, bpid string, b fsdatase
 	w := &write{x: x, bpid: bpid, b: b, isDatanode: true, checksum: cs, storageType: storageTypeOf(req.GetStorageType()),
 		what: "REPLACE_BLOCK " + extName(bpid, b) + " from " + addr}
 	w.rs.src, w.rs.srcAddr, w.rs.replace, w.rs.lastReply = m.in, addr, true, time.Now()
+	w.throttle = s.cfg.BalanceThrottler
 	defer w.cleanup()
 	if err := w.openReplica(); err != nil {
 		return err

@@ -9,8 +9,10 @@ import (
 	"net"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datatransfer"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
@@ -145,14 +147,7 @@ func TestReplaceBlock(t *testing.T) {
 	data := pattern(200000, 8)
 	writeBlock(t, []*node{proxy}, b, data)
 	c := dial(t, dst.addr)
-	c.send(datatransfer.OpReplaceBlock, &hdfspb.OpReplaceBlockProto{
-		Header: datatransfer.BaseHeader(extBlock(testBP, b), nil), DelHint: new("uuid-of-source"), Source: proxy.info(),
-		StorageType: hdfspb.StorageTypeProto_DISK.Enum(),
-	})
-	resp := c.response()
-	for resp.GetStatus() == hdfspb.Status_IN_PROGRESS {
-		resp = c.response()
-	}
+	resp := c.replaceBlock(b, proxy)
 	if resp.GetStatus() != hdfspb.Status_SUCCESS {
 		t.Fatalf("response %v", resp)
 	}
@@ -286,4 +281,54 @@ func TestTransferBlockUnreachableTarget(t *testing.T) {
 		t.Errorf("response %v", resp)
 	}
 	c.expectClosed()
+}
+
+// The balancer's bandwidth paces block moves on both sides: the proxy's
+// COPY_BLOCK sending and the destination's REPLACE_BLOCK receiving. At
+// 1 MB/s a period of 500 ms admits 500,000 bytes, so a 600,000-byte block
+// cannot move before the second period starts.
+func TestBlockMovesFollowTheBalancerBandwidth(t *testing.T) {
+	b := fsdataset.Block{ID: 47, GenStamp: 2}
+	data := pattern(600000, 9)
+	for _, side := range []string{"proxy", "destination"} {
+		t.Run(side, func(t *testing.T) {
+			slow := func(c *Config) { c.BalanceThrottler = throttle.New(1_000_000, nil) }
+			var proxy, dst *node
+			if side == "proxy" {
+				proxy, dst = startNode(t, slow), startNode(t, nil)
+			} else {
+				proxy, dst = startNode(t, nil), startNode(t, slow)
+			}
+			writeBlock(t, []*node{proxy}, b, data)
+			start := time.Now()
+			resp := dial(t, dst.addr).replaceBlock(b, proxy)
+			took := time.Since(start)
+			if resp.GetStatus() != hdfspb.Status_SUCCESS {
+				t.Fatalf("response %v", resp)
+			}
+			if took < 400*time.Millisecond {
+				t.Errorf("600,000 bytes moved in %v at 1 MB/s", took)
+			}
+			moved := b
+			moved.NumBytes = int64(len(data))
+			if !bytes.Equal(dst.data(moved), data) {
+				t.Error("data differs")
+			}
+		})
+	}
+}
+
+// replaceBlock asks for b from proxy with REPLACE_BLOCK (delHint
+// "uuid-of-source") and returns the final answer, past the IN_PROGRESS
+// keepalives.
+func (c *client) replaceBlock(b fsdataset.Block, proxy *node) *hdfspb.BlockOpResponseProto {
+	c.send(datatransfer.OpReplaceBlock, &hdfspb.OpReplaceBlockProto{
+		Header: datatransfer.BaseHeader(extBlock(testBP, b), nil), DelHint: new("uuid-of-source"), Source: proxy.info(),
+		StorageType: hdfspb.StorageTypeProto_DISK.Enum(),
+	})
+	resp := c.response()
+	for resp.GetStatus() == hdfspb.Status_IN_PROGRESS {
+		resp = c.response()
+	}
+	return resp
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datatransfer"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
@@ -92,6 +93,7 @@ func (x *xceiver) writeBlock(req *writeBlockReq) error {
 // write is the state of one WRITE_BLOCK.
 type write struct {
 	x          *xceiver
+	throttle   *throttle.Throttler // paces the packets received (REPLACE_BLOCK); nil: no limit
 	req        *writeBlockReq
 	bpid       string
 	b          fsdataset.Block // generation stamp and length as this node has them
