@@ -45,6 +45,8 @@ type Config struct {
 	SocketWriteTimeout  time.Duration // dfs.datanode.socket.write.timeout (480 s)
 	BalanceBandwidth    int64         // dfs.datanode.balance.bandwidthPerSec (100 MiB/s)
 	TransferBandwidth   int64         // dfs.datanode.data.transfer.bandwidthPerSec (0: no limit)
+	ReadBandwidth       int64         // dfs.datanode.data.read.bandwidthPerSec (0: no limit)
+	WriteBandwidth      int64         // dfs.datanode.data.write.bandwidthPerSec (0: no limit)
 	UseHostnameForPeers bool          // dfs.datanode.use.datanode.hostname
 	KeepaliveTimeout    time.Duration // dfs.datanode.socket.reuse.keepalive (4 s)
 	MaxMovers           int           // dfs.datanode.balance.max.concurrent.moves (100)
@@ -100,6 +102,8 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.SocketWriteTimeout = dur("dfs.datanode.socket.write.timeout", 8*time.Minute, time.Millisecond)
 	cfg.BalanceBandwidth = size("dfs.datanode.balance.bandwidthPerSec", 100<<20)
 	cfg.TransferBandwidth = size("dfs.datanode.data.transfer.bandwidthPerSec", 0)
+	cfg.ReadBandwidth = size("dfs.datanode.data.read.bandwidthPerSec", 0)
+	cfg.WriteBandwidth = size("dfs.datanode.data.write.bandwidthPerSec", 0)
 	cfg.UseHostnameForPeers = c.GetBool("dfs.datanode.use.datanode.hostname", false)
 	cfg.KeepaliveTimeout = dur("dfs.datanode.socket.reuse.keepalive", 4*time.Second, time.Millisecond)
 	cfg.MaxMovers = int(i64("dfs.datanode.balance.max.concurrent.moves", 100))

@@ -33,7 +33,7 @@ type DataServerConfig struct {
 	FileBufferSize   int           // io.file.buffer.size
 	// BalanceThrottler and TransferThrottler pace block moves and
 	// DNA_TRANSFER copies (nil: no limit).
-	BalanceThrottler, TransferThrottler *throttle.Throttler
+	BalanceThrottler, TransferThrottler, ReadThrottler, WriteThrottler *throttle.Throttler
 	// IPAddr, Hostname, InfoPort and IPCPort describe this DataNode in
 	// the WRITE_BLOCK requests it sends.
 	IPAddr   string
@@ -76,6 +76,7 @@ var newDataServer = func(cfg DataServerConfig, ds *fsdataset.Dataset, n blockNot
 		ConnectViaHostname: cfg.ConnectViaHostname, Checksum: cfg.Checksum, DatanodeUUID: cfg.DatanodeUUID,
 		Logger: cfg.Logger, KeepaliveTimeout: cfg.KeepaliveTimeout, BlockSize: cfg.BlockSize, MaxMovers: cfg.MaxMovers,
 		FileBufferSize: cfg.FileBufferSize, BalanceThrottler: cfg.BalanceThrottler, TransferThrottler: cfg.TransferThrottler,
+		ReadThrottler: cfg.ReadThrottler, WriteThrottler: cfg.WriteThrottler,
 		IPAddr: cfg.IPAddr, Hostname: cfg.Hostname, InfoPort: cfg.InfoPort, IPCPort: cfg.IPCPort,
 	}, ds, n)}
 }
@@ -91,8 +92,9 @@ func (s xceiverServer) Transfer(ctx context.Context, bpid string, b fsdataset.Bl
 	return s.Server.Transfer(ctx, bpid, b, ts)
 }
 
-// transferThrottler paces DNA_TRANSFER copies at bytesPerSecond; nil (no
-// limit) when it is not positive, as Hadoop's default 0.
+// transferThrottler paces DNA_TRANSFER copies, reads or writes at
+// bytesPerSecond; nil (no limit) when it is not positive, as Hadoop's
+// default 0.
 func transferThrottler(bytesPerSecond int64) *throttle.Throttler {
 	if bytesPerSecond <= 0 {
 		return nil

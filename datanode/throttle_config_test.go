@@ -6,8 +6,8 @@ import (
 	"github.com/hdfsd/hdfsd/conf"
 )
 
-// The balancer's bandwidth defaults to 100 MiB/s and DNA_TRANSFER copies
-// go unthrottled unless dfs.datanode.data.transfer.bandwidthPerSec says
+// The balancer's bandwidth defaults to 100 MiB/s; DNA_TRANSFER copies,
+// reads and writes go unthrottled unless their bandwidthPerSec says
 // otherwise, as in Hadoop.
 func TestTransferBandwidthSettings(t *testing.T) {
 	c := conf.New()
@@ -17,15 +17,18 @@ func TestTransferBandwidthSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.BalanceBandwidth != 100<<20 || cfg.TransferBandwidth != 0 || transferThrottler(cfg.TransferBandwidth) != nil {
+	if cfg.BalanceBandwidth != 100<<20 || cfg.TransferBandwidth != 0 || cfg.ReadBandwidth != 0 || cfg.WriteBandwidth != 0 ||
+		transferThrottler(cfg.TransferBandwidth) != nil {
 		t.Fatalf("defaults: balance %d, transfer %d", cfg.BalanceBandwidth, cfg.TransferBandwidth)
 	}
 	c.Set("dfs.datanode.balance.bandwidthPerSec", "10m")
 	c.Set("dfs.datanode.data.transfer.bandwidthPerSec", "4194304")
+	c.Set("dfs.datanode.data.read.bandwidthPerSec", "1g")
+	c.Set("dfs.datanode.data.write.bandwidthPerSec", "2k")
 	if cfg, err = ConfigFrom(c); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.BalanceBandwidth != 10<<20 || cfg.TransferBandwidth != 4<<20 {
+	if cfg.BalanceBandwidth != 10<<20 || cfg.TransferBandwidth != 4<<20 || cfg.ReadBandwidth != 1<<30 || cfg.WriteBandwidth != 2<<10 {
 		t.Fatalf("set: balance %d, transfer %d", cfg.BalanceBandwidth, cfg.TransferBandwidth)
 	}
 	if th := transferThrottler(cfg.TransferBandwidth); th == nil || th.Rate() != 4<<20 {

@@ -24,6 +24,7 @@ func (x *xceiver) readBlock(req *readBlockReq) (keep bool, err error) {
 		return false, &quietError{err}
 	}
 	defer snd.close()
+	snd.throttle = x.s.cfg.ReadThrottler
 	if err := x.sendResponse(datatransfer.ReadBlockResponse(snd.cs, snd.offset)); err != nil {
 		return false, peerErr(err)
 	}

@@ -58,8 +58,11 @@ type Config struct {
 	// BalanceThrottler limits COPY_BLOCK sending and REPLACE_BLOCK
 	// receiving together (dfs.datanode.balance.bandwidthPerSec, updated by
 	// DNA_BALANCERBANDWIDTHUPDATE); TransferThrottler limits DNA_TRANSFER
-	// sending (dfs.datanode.data.transfer.bandwidthPerSec). nil: no limit.
-	BalanceThrottler, TransferThrottler *throttle.Throttler
+	// sending (dfs.datanode.data.transfer.bandwidthPerSec); ReadThrottler
+	// READ_BLOCK (dfs.datanode.data.read.bandwidthPerSec) and
+	// WriteThrottler WRITE_BLOCK receiving
+	// (dfs.datanode.data.write.bandwidthPerSec). nil: no limit.
+	BalanceThrottler, TransferThrottler, ReadThrottler, WriteThrottler *throttle.Throttler
 	// IPAddr, Hostname, InfoPort and IPCPort describe this node in the
 	// source field of the WRITE_BLOCK requests it sends; the transfer port
 	// (and the IP address when IPAddr is empty) come from the listener

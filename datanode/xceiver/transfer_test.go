@@ -332,3 +332,30 @@ func (c *client) replaceBlock(b fsdataset.Block, proxy *node) *hdfspb.BlockOpRes
 	}
 	return resp
 }
+
+// dfs.datanode.data.read.bandwidthPerSec and .write.bandwidthPerSec pace
+// READ_BLOCK and WRITE_BLOCK the same way (no limit when unset).
+func TestClientReadsAndWritesFollowTheirBandwidth(t *testing.T) {
+	data := pattern(600000, 10)
+	slowWrites := startNode(t, func(c *Config) { c.WriteThrottler = throttle.New(1_000_000, nil) })
+	start := time.Now()
+	writeBlock(t, []*node{slowWrites}, fsdataset.Block{ID: 48, GenStamp: 1}, data)
+	if took := time.Since(start); took < 400*time.Millisecond {
+		t.Errorf("600,000 bytes written in %v at 1 MB/s", took)
+	}
+
+	slowReads := startNode(t, func(c *Config) { c.ReadThrottler = throttle.New(1_000_000, nil) })
+	b := fsdataset.Block{ID: 49, GenStamp: 1}
+	start = time.Now()
+	writeBlock(t, []*node{slowReads}, b, data)
+	if took := time.Since(start); took >= 400*time.Millisecond {
+		t.Errorf("an unthrottled write took %v", took)
+	}
+	start = time.Now()
+	if _, got := dial(t, slowReads.addr).readBlock(b, 0, int64(len(data)), true); !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes", len(got))
+	}
+	if took := time.Since(start); took < 400*time.Millisecond {
+		t.Errorf("600,000 bytes read in %v at 1 MB/s", took)
+	}
+}

@@ -42,7 +42,7 @@ func (x *xceiver) writeBlock(req *writeBlockReq) error {
 	bpid, b := blockOf(req.GetHeader().GetBaseHeader().GetBlock())
 	st := req.GetStage()
 	w := &write{x: x, req: req, bpid: bpid, b: b, stage: st,
-		client: req.GetHeader().GetClientName(), targets: req.GetTargets()}
+		client: req.GetHeader().GetClientName(), targets: req.GetTargets(), throttle: x.s.cfg.WriteThrottler}
 	w.isDatanode = w.client == ""
 	w.storageType = storageTypeOf(req.GetStorageType())
 	w.newGS = int64(req.GetLatestGenerationStamp())
