@@ -2,6 +2,7 @@ package namenode
 
 import (
 	"context"
+	"fmt"
 	"path"
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
@@ -27,9 +28,9 @@ func (s fsckSource) Cluster() fsck.Cluster {
 			c.LiveDataNodes++
 			racks[d.Location] = true
 		}
+		c.EverMultiRack = m.EverMultiRack()
 	})
 	c.Racks, c.NonEmptyRacks = max(len(racks), 1), len(racks)
-	c.EverMultiRack = len(racks) > 1
 	return c
 }
 
@@ -214,4 +215,15 @@ func (s fsckSource) Delete(user, p string) error {
 	}
 	s.n.log.Info("Fsck: deleted corrupt file " + p)
 	return nil
+}
+
+// Rescan is fsck -replicate: processMisReplicatedBlocks on the blocks fsck
+// found badly placed.
+func (s fsckSource) Rescan(ids []int64) (int, error) {
+	var n int
+	s.n.bs.with(func(m *blockmgmt.Manager) { n = m.Rescan(ids, s.n.now()) })
+	if n < len(ids) {
+		s.n.log.Warn(fmt.Sprintf("Fsck: Block manager is able to process only %d mis-replicated blocks (Total count : %d )", n, len(ids)))
+	}
+	return n, nil
 }

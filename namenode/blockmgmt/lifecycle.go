@@ -172,6 +172,24 @@ func (m *Manager) SetReplication(id int64, replication int, now time.Time) error
 	return nil
 }
 
+// Rescan is processMisReplicatedBlocks: each known block among ids is
+// checked again and queued for the replicas its count or placement calls
+// for. It returns how many were checked: none while the queues are not
+// populated (safe mode), as Hadoop's.
+func (m *Manager) Rescan(ids []int64, now time.Time) int {
+	if !m.populate {
+		return 0
+	}
+	n := 0
+	for _, id := range ids {
+		if s, ok := m.blocks.lookup(id); ok {
+			m.checkRedundancy(s, ms(now))
+			n++
+		}
+	}
+	return n
+}
+
 // Locate returns a block with its locations sorted for reader (a client
 // host; "" for none), as createLocatedBlock + sortLocatedBlocks: corrupt
 // replicas are left out unless every replica is corrupt (then Corrupt is

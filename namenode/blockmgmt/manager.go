@@ -37,6 +37,9 @@ type Manager struct {
 	added    int  // node that just received it, -1
 	trimming bool // inside processExcess
 	populate bool // replication queues are maintained (not in startup safe mode)
+	// everMultiRack: live DataNodes have spanned two racks at some point
+	// (DatanodeManager.hasClusterEverBeenMultiRack).
+	everMultiRack bool
 
 	completeTotal, safeTotal int64
 	lastWork                 int64 // ms of the last ComputeWork, for pending timeouts
@@ -103,9 +106,14 @@ func (m *Manager) SetPopulateQueues(on bool, now time.Time) {
 	if !on || was {
 		return
 	}
+	m.recheckAll(ms(now))
+}
+
+// recheckAll is processMisReplicatedBlocks over the whole blocks map.
+func (m *Manager) recheckAll(t int64) {
 	for s := range m.blocks.recs {
 		if m.blocks.recs[s].expected != 0 {
-			m.checkRedundancy(uint32(s), ms(now))
+			m.checkRedundancy(uint32(s), t)
 		}
 	}
 }

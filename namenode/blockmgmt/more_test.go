@@ -98,3 +98,25 @@ func TestMissingBlocksListedWithTheirFile(t *testing.T) {
 	f, _ := c.m.FileOf(c.m.QueueBlocks(QueueCorrupt)[0])
 	expect(t, "file", f, int64(16386))
 }
+
+// checkIfClusterIsNowMultiRack: a block written while the cluster had one
+// rack is checked again when a second rack first appears, and queued as
+// badly distributed.
+func TestASecondRackRechecksEveryBlock(t *testing.T) {
+	c := newCluster(t, DefaultConfig(), "/r1", "/r1")
+	c.write(1, 2, "")
+	expect(t, "queue before", c.m.QueueOf(1), -1)
+	c.addNode("/r2")
+	expect(t, "queue after a new rack", c.m.QueueOf(1), QueueBadlyDistributed)
+}
+
+// Rescan (processMisReplicatedBlocks, for fsck -replicate) counts the
+// known blocks it checked; nothing is checked while the queues are off.
+func TestRescanCountsTheBlocksItChecked(t *testing.T) {
+	c := newCluster(t, DefaultConfig(), "/r1", "/r2")
+	c.write(1, 2, "")
+	expect(t, "rescanned", c.m.Rescan([]int64{1, 999}, c.now), 1)
+	expect(t, "queue", c.m.QueueOf(1), -1)
+	c.m.SetPopulateQueues(false, c.now)
+	expect(t, "rescanned in safe mode", c.m.Rescan([]int64{1}, c.now), 0)
+}

@@ -124,7 +124,25 @@ func (m *Manager) Register(reg Registration, now time.Time) error {
 	}
 	m.racks.dirty = true
 	m.checkAdmin(si, t)
+	m.checkNowMultiRack(t)
 	return nil
+}
+
+// EverMultiRack reports whether the live DataNodes have ever spanned two
+// racks.
+func (m *Manager) EverMultiRack() bool { return m.everMultiRack }
+
+// checkNowMultiRack is checkIfClusterIsNowMultiRack: the first time the
+// live DataNodes span two racks, every block is checked again, since its
+// replicas should now be on two racks.
+func (m *Manager) checkNowMultiRack(t int64) {
+	if m.everMultiRack || len(m.rackIdx().names) < 2 {
+		return
+	}
+	m.everMultiRack = true
+	if m.populate {
+		m.recheckAll(t)
+	}
 }
 
 func (m *Manager) locate(id blocks.DatanodeID) string {

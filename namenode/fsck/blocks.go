@@ -98,6 +98,17 @@ func (r *run) blocksSummary(path string, in Inode, fb *FileBlocks) {
 	var report strings.Builder
 	var missing, corrupt, under, misplaced int
 	var missingSize, corruptSize int64
+	var misplacedIDs []int64 // with -replicate, rescanned once the file is done
+	defer func() {
+		if len(misplacedIDs) == 0 {
+			return
+		}
+		n, err := r.src.(Rescanner).Rescan(misplacedIDs)
+		if err != nil {
+			r.internalError = true
+		}
+		res.queued += int64(n)
+	}()
 	number := 0
 	for i := range fb.Blocks {
 		b := &fb.Blocks[i]
@@ -145,6 +156,9 @@ func (r *run) blocksSummary(path string, in Inode, fb *FileBlocks) {
 		if ok, why := r.placement(b, isCorrupt, target); !ok {
 			res.misReplicated++
 			misplaced++
+			if r.o.Replicate {
+				misplacedIDs = append(misplacedIDs, b.ID)
+			}
 			if !r.o.Files {
 				if under == 0 {
 					r.println("")

@@ -118,18 +118,19 @@ func (r *run) fsck() {
 }
 
 // refused returns why o cannot run here: -move (which copies the
-// readable blocks of corrupt files into /lost+found through DataNodes) and
-// -replicate (which queues replication work) are not built; -delete needs
-// a Source that is a Deleter.
+// readable blocks of corrupt files into /lost+found through DataNodes) is
+// not built; -delete needs a Source that is a Deleter, -replicate one
+// that is a Rescanner.
 func (o *Options) refused(src Source) error {
 	_, canDelete := src.(Deleter)
+	_, canRescan := src.(Rescanner)
 	for _, f := range []struct {
 		on        bool
 		name, why string
 	}{
 		{o.Move, "-move", "copying blocks to /lost+found is not built"},
 		{o.Delete && !canDelete, "-delete", "this source cannot delete"},
-		{o.Replicate, "-replicate", "it would queue replication work"},
+		{o.Replicate && !canRescan, "-replicate", "this source cannot queue replication work"},
 	} {
 		if f.on {
 			return fmt.Errorf("%w: %s is not supported by hdfsd's fsck (%s)", errRefused, f.name, f.why)

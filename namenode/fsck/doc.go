@@ -15,10 +15,11 @@
 // Source, and the report goes to an io.Writer. Handler is the HTTP edge.
 //
 // -delete removes each corrupt or missing file that is not open, through
-// a Source that is also a Deleter, as the user who ran fsck.
+// a Source that is also a Deleter, as the user who ran fsck; -replicate
+// hands the badly placed blocks to a Source that is also a Rescanner.
 //
 // Not done here: -move (copying the readable blocks of corrupt files into
-// /lost+found through the DataNodes) and -replicate are refused, ending
-// the report with "Fsck on path '<p>' FAILED"; erasure-coded files; the
-// superuser check of -blockId and -list-corruptfileblocks.
+// /lost+found through the DataNodes) is refused, ending the report with
+// "Fsck on path '<p>' FAILED"; erasure-coded files; the superuser check of
+// -blockId and -list-corruptfileblocks.
 package fsck

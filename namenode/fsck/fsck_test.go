@@ -188,6 +188,7 @@ func TestRefusedAndFailedRunsEndWithFailed(t *testing.T) {
 	for _, c := range []struct{ query, why string }{
 		{"move=1&path=/d", "-move is not supported by hdfsd's fsck (copying blocks to /lost+found is not built)"},
 		{"delete=1&path=/d", "-delete is not supported by hdfsd's fsck (this source cannot delete)"},
+		{"replicate=1&path=/d", "-replicate is not supported by hdfsd's fsck (this source cannot queue replication work)"},
 	} {
 		out := runQuery(t, small(nil, 3), c.query)
 		want := "FSCK started by hdfs (auth:SIMPLE) from /10.0.0.9 for path /d at Fri Jan 02 03:04:05 UTC 2026\n" +
@@ -258,6 +259,42 @@ func TestDeleteRemovesCorruptFilesButNotOpenOnes(t *testing.T) {
 	if !strings.Contains(out, "Status: CORRUPT\n") ||
 		!strings.HasSuffix(out, "in 0 milliseconds\nFSCK ended at Fri Jan 02 03:04:05 UTC 2026 in 0 milliseconds\nfsck encountered internal errors!\n\n\nFsck on path '/d' FAILED") {
 		t.Errorf("got:\n%s", out)
+	}
+}
+
+// rescanning is a Source that queues blocks for replication, recording
+// which.
+type rescanning struct {
+	*fakeSource
+	asked []int64
+}
+
+func (r *rescanning) Rescan(ids []int64) (int, error) {
+	r.asked = append(r.asked, ids...)
+	return len(ids), nil
+}
+
+// -replicate hands the badly placed blocks, and only those, to the block
+// manager and counts them as queued.
+func TestReplicateQueuesTheMisplacedBlocks(t *testing.T) {
+	f := small(map[string]Block{
+		"bad":  {ID: 7, GenStamp: 8, Len: 5, Replicas: []Replica{rep(1, "/r1"), rep(2, "/r1")}},
+		"good": {ID: 9, GenStamp: 8, Len: 5, Replicas: []Replica{rep(1, "/r1"), rep(3, "/r2")}},
+	}, 2)
+	r := &rescanning{fakeSource: f}
+	out := runQuery(t, r, "replicate=1&path=/d")
+	if !slices.Equal(r.asked, []int64{7}) {
+		t.Errorf("rescanned %v, want [7]", r.asked)
+	}
+	wantLines(t, out, " Blocks queued for replication:\t1\n")
+	if !strings.HasSuffix(out, "is HEALTHY") {
+		t.Errorf("got:\n%s", out)
+	}
+	// Without -replicate nothing is queued.
+	r.asked = nil
+	out = runQuery(t, r, "path=/d")
+	if r.asked != nil || !strings.Contains(out, " Blocks queued for replication:\t0\n") {
+		t.Errorf("rescanned %v without -replicate:\n%s", r.asked, out)
 	}
 }
 

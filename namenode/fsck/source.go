@@ -35,6 +35,15 @@ type Deleter interface {
 	Delete(user, path string) error
 }
 
+// Rescanner is a Source that can queue blocks for replication: fsck
+// -replicate hands it the blocks whose replicas violate the placement
+// policy (BlockManager.processMisReplicatedBlocks) and adds what it
+// returns to "Blocks queued for replication". A Source that is not a
+// Rescanner makes -replicate fail the run.
+type Rescanner interface {
+	Rescan(blockIDs []int64) (int, error)
+}
+
 // Kind is the type of an inode.
 type Kind uint8
 
