@@ -44,7 +44,7 @@ type ibr struct {
 // NameNode and records what DataNodes send; changed is pinged on every
 // call so tests wait without sleeping.
 type fakeNameNode struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *hadooprpc.Server
 	ln      net.Listener
 	changed chan struct{}
@@ -73,7 +73,7 @@ func method[Req any, PReq interface {
 	return hadooprpc.Method(func() PReq { return PReq(new(Req)) }, fn)
 }
 
-func startFakeNameNode(t *testing.T) *fakeNameNode {
+func startFakeNameNode(t testing.TB) *fakeNameNode {
 	t.Helper()
 	f := &fakeNameNode{t: t, changed: make(chan struct{}, 1)}
 	f.mu.reports = map[string][]blocklist.Replica{}
@@ -252,7 +252,7 @@ func (f *fakeData) list() []string {
 }
 
 // useFakeData makes the daemons of a test use a fakeData.
-func useFakeData(t *testing.T) *fakeData {
+func useFakeData(t testing.TB) *fakeData {
 	fd := &fakeData{closed: make(chan struct{})}
 	old := newDataServer
 	newDataServer = func(DataServerConfig, *fsdataset.Dataset, blockNotifier) dataServer { return fd }
@@ -280,7 +280,7 @@ func (s *syncBuffer) String() string {
 
 // testConfig is a DataNode of one data dir serving the fake NameNode, on
 // ephemeral ports, with fast heartbeats.
-func testConfig(t *testing.T, nn string, dirs ...string) (*conf.Conf, Config) {
+func testConfig(t testing.TB, nn string, dirs ...string) (*conf.Conf, Config) {
 	t.Helper()
 	c := conf.New()
 	c.Set("fs.defaultFS", "hdfs://"+nn)
@@ -318,12 +318,12 @@ type running struct {
 	wantErr bool
 }
 
-func startDaemon(t *testing.T, c *conf.Conf, cfg Config) *running {
+func startDaemon(t testing.TB, c *conf.Conf, cfg Config) *running {
 	t.Helper()
 	return startDaemonWith(t, c, cfg, Options{})
 }
 
-func startDaemonWith(t *testing.T, c *conf.Conf, cfg Config, opts Options) *running {
+func startDaemonWith(t testing.TB, c *conf.Conf, cfg Config, opts Options) *running {
 	t.Helper()
 	logs := &syncBuffer{}
 	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -353,7 +353,7 @@ func startDaemonWith(t *testing.T, c *conf.Conf, cfg Config, opts Options) *runn
 
 // putReplica writes a finalized replica into dirs as a DataNode of the
 // fake namespace would have left it.
-func putReplica(t *testing.T, dirs []string, b fsdataset.Block, data []byte) (dataPath, metaPath, storageID string) {
+func putReplica(t testing.TB, dirs []string, b fsdataset.Block, data []byte) (dataPath, metaPath, storageID string) {
 	t.Helper()
 	var locs []fsdataset.Location
 	for _, d := range dirs {
@@ -394,7 +394,7 @@ func pattern(n int) []byte {
 	return b
 }
 
-func tempDirs(t *testing.T, n int) []string {
+func tempDirs(t testing.TB, n int) []string {
 	var out []string
 	base := t.TempDir()
 	for i := range n {
@@ -429,7 +429,7 @@ func (p *fakePeer) got() []string {
 	return append([]string(nil), p.updates...)
 }
 
-func startPeer(t *testing.T, uuid string, info *dnipc.RecoveryInfo) *fakePeer {
+func startPeer(t testing.TB, uuid string, info *dnipc.RecoveryInfo) *fakePeer {
 	t.Helper()
 	p := &fakePeer{uuid: uuid, info: info}
 	srv := hadooprpc.NewServer(hadooprpc.ServerConfig{IdleTimeout: -1, Logger: slog.New(slog.DiscardHandler)})
