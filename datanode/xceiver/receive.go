@@ -63,7 +63,7 @@ func (w *write) receive() (err error) {
 		}
 		if w.throttle != nil {
 			if err := w.throttle.Throttle(w.x.s.ctx, int64(len(p.Data))); err != nil {
-				return opErr(err, w.what, "waiting for the balancer's bandwidth")
+				return opErr(err, w.what, "waiting for the bandwidth limit")
 			}
 		}
 		if last {
