@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,10 +47,15 @@ type Daemon struct {
 	ipcLn  net.Listener
 	httpLn net.Listener
 
-	id       bpservice.DatanodeID
-	pools    []*pool // one per nameservice, fixed at Start
-	poolsMu  sync.Mutex
-	scanners []*volumeScanner // guarded by poolsMu
+	id      bpservice.DatanodeID
+	pools   []*pool // one per nameservice, changed by refreshNamenodes; guarded by poolsMu
+	poolsMu sync.Mutex
+	// refreshMu orders refreshNamenodes against itself and against Run
+	// starting the services; poolEnds carries the end of each service.
+	refreshMu sync.Mutex
+	poolEnds  chan poolEnd
+	poolRand  func(int64) int64 // the actors' random source, for the services refreshNamenodes adds
+	scanners  []*volumeScanner  // guarded by poolsMu
 
 	balance   *throttle.Throttler // the balancer's bandwidth, bytes/s, shared by every block move
 	transfers chan struct{}       // one token per DNA_TRANSFER copy in flight
@@ -78,6 +84,62 @@ type pool struct {
 	nameNodes   []string
 	svc         *bpservice.Service
 	bpid        string // set once the block pool is in service; guarded by Daemon.poolsMu
+	// cancel stops the service and done closes when it has stopped (set
+	// by startPool). ended (guarded by Daemon.poolsMu) says the service
+	// returned; retired that refreshNamenodes took the pool out, so its
+	// end is not a failure.
+	cancel  context.CancelFunc
+	done    chan struct{}
+	ended   bool
+	retired bool
+}
+
+// poolEnd is a block-pool service that returned.
+type poolEnd struct {
+	p   *pool
+	err error
+}
+
+// poolList returns the pools in service now.
+func (d *Daemon) poolList() []*pool {
+	d.poolsMu.Lock()
+	defer d.poolsMu.Unlock()
+	return slices.Clone(d.pools)
+}
+
+// startPool runs p's service until its own context or the daemon's ends;
+// the caller holds refreshMu.
+func (d *Daemon) startPool(p *pool) {
+	ctx, cancel := context.WithCancel(d.bgCtx)
+	p.cancel, p.done = cancel, make(chan struct{})
+	started := d.goBg(func() {
+		err := p.svc.Run(ctx)
+		d.poolsMu.Lock()
+		p.ended = true
+		d.poolsMu.Unlock()
+		close(p.done)
+		select {
+		case d.poolEnds <- poolEnd{p, err}:
+		case <-d.bgCtx.Done():
+		}
+	})
+	if !started {
+		cancel()
+		close(p.done)
+	}
+}
+
+// runningPools counts the pools whose service has not returned.
+func (d *Daemon) runningPools() int {
+	d.poolsMu.Lock()
+	defer d.poolsMu.Unlock()
+	n := 0
+	for _, p := range d.pools {
+		if !p.ended {
+			n++
+		}
+	}
+	return n
 }
 
 // Options are how a Daemon is started beyond its configuration.
@@ -144,14 +206,16 @@ func (d *Daemon) Run(ctx context.Context) error {
 	serve("IPC", func() error { return d.ipc.Serve(d.ipcLn) })
 	serve("HTTP", func() error { return d.http.Serve(d.httpLn) })
 
-	svcErrs := make(chan error, len(d.pools))
-	for _, p := range d.pools {
-		d.goBg(func() { svcErrs <- p.svc.Run(d.bgCtx) })
+	d.refreshMu.Lock()
+	for _, p := range d.poolList() {
+		if p.cancel == nil { // refreshNamenodes may have started one already
+			d.startPool(p)
+		}
 	}
+	d.refreshMu.Unlock()
 	d.startScanners()
 
 	var err error
-	left := len(d.pools)
 	var stopped []error
 wait:
 	for {
@@ -166,11 +230,17 @@ wait:
 			break wait
 		case err = <-d.fatal:
 			break wait
-		case e := <-svcErrs:
-			if e != nil {
-				stopped = append(stopped, e)
+		case e := <-d.poolEnds:
+			d.poolsMu.Lock()
+			retired := e.p.retired
+			d.poolsMu.Unlock()
+			if retired {
+				continue
 			}
-			if left--; left == 0 {
+			if e.err != nil {
+				stopped = append(stopped, e.err)
+			}
+			if d.runningPools() == 0 {
 				if d.bgCtx.Err() == nil {
 					err = errors.Join(append([]error{errors.New("datanode: every block pool service has stopped")}, stopped...)...)
 					d.log.Error("DataNode stopping: no block pool service is left", "err", err)

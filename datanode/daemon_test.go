@@ -10,13 +10,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/datanode/dnipc"
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
 	"github.com/hdfsd/hdfsd/hadooprpc"
@@ -447,3 +450,81 @@ func TestDataNodeStopsWhenEveryNameNodeRefusedIt(t *testing.T) {
 	}
 	d.done <- nil
 }
+
+// refreshNamenodes (BlockPoolManager.refreshNamenodes): a nameservice added
+// to the configuration gets a service of its own, which registers and
+// reports its block pool; a nameservice left unchanged keeps its service
+// (no new registration); a nameservice taken out stops being talked to,
+// and the DataNode goes on serving the others.
+func TestRefreshNamenodesAddsAndRemovesNameservices(t *testing.T) {
+	const bp2 = "BP-2-127.0.0.1-2"
+	nn1, nn2 := startFakeNameNode(t), startFakeNameNodeOf(t, bp2)
+	dirs := tempDirs(t, 1)
+	federated := func(nss ...string) *conf.Conf {
+		c, _ := testConfig(t, nn1.addr(), dirs...)
+		c.Set("dfs.nameservices", strings.Join(nss, ","))
+		c.Set("dfs.namenode.rpc-address.ns1", nn1.addr())
+		c.Set("dfs.namenode.rpc-address.ns2", nn2.addr())
+		return c
+	}
+	var next atomic.Pointer[conf.Conf]
+	c := federated("ns1")
+	cfg, err := ConfigFrom(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.HeartbeatInterval = 50 * time.Millisecond
+	d := startDaemonWith(t, c, cfg, Options{Reload: func() (*conf.Conf, error) { return next.Load(), nil }})
+	nn1.waitFor("the first block report", func() bool { return nn1.mu.reportRPCs > 0 })
+	nn1.mu.Lock()
+	regs1 := len(nn1.mu.regs)
+	nn1.mu.Unlock()
+
+	cl := hadooprpc.NewClient(hadooprpc.ClientConfig{User: "alice", ConnectRetries: -1, Logger: slog.New(slog.DiscardHandler)})
+	defer cl.Close()
+	refresh := func() error {
+		return cl.Call(context.Background(), d.IPCAddr(), dnipc.ClientDatanodeProtocolName, "refreshNamenodes",
+			&hdfspb.RefreshNamenodesRequestProto{}, &hdfspb.RefreshNamenodesResponseProto{})
+	}
+
+	next.Store(federated("ns1", "ns2"))
+	if err := refresh(); err != nil {
+		t.Fatalf("refreshNamenodes adding ns2: %v", err)
+	}
+	nn2.waitFor("ns2's registration and block report", func() bool { return len(nn2.mu.regs) > 0 && nn2.mu.reportRPCs > 0 })
+	if got := d.blockPools(); !slices.Equal(sorted(got), []string{testBPID, bp2}) {
+		t.Errorf("block pools in service %v", got)
+	}
+	nn1.mu.Lock()
+	if len(nn1.mu.regs) != regs1 {
+		t.Errorf("ns1 registered again (%d registrations, had %d): its service should have been kept", len(nn1.mu.regs), regs1)
+	}
+	nn1.mu.Unlock()
+
+	next.Store(federated("ns2"))
+	if err := refresh(); err != nil {
+		t.Fatalf("refreshNamenodes removing ns1: %v", err)
+	}
+	if got := d.blockPools(); !slices.Equal(got, []string{bp2}) {
+		t.Errorf("block pools in service after removing ns1: %v", got)
+	}
+	nn1.mu.Lock()
+	beats := len(nn1.mu.heartbeats)
+	nn1.mu.Unlock()
+	nn2.mu.Lock()
+	beats2 := len(nn2.mu.heartbeats)
+	nn2.mu.Unlock()
+	nn2.waitFor("ns2's heartbeats going on", func() bool { return len(nn2.mu.heartbeats) >= beats2+4 })
+	nn1.mu.Lock()
+	if len(nn1.mu.heartbeats) != beats {
+		t.Errorf("ns1 still gets heartbeats after its removal (%d, had %d)", len(nn1.mu.heartbeats), beats)
+	}
+	nn1.mu.Unlock()
+	select {
+	case err := <-d.done:
+		t.Fatalf("the DataNode stopped: %v", err)
+	default:
+	}
+}
+
+func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }

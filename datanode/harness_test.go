@@ -75,13 +75,20 @@ func method[Req any, PReq interface {
 
 func startFakeNameNode(t testing.TB) *fakeNameNode {
 	t.Helper()
+	return startFakeNameNodeOf(t, testBPID)
+}
+
+// startFakeNameNodeOf is startFakeNameNode for the namespace of block
+// pool bpid (another nameservice of the same cluster).
+func startFakeNameNodeOf(t testing.TB, bpid string) *fakeNameNode {
+	t.Helper()
 	f := &fakeNameNode{t: t, changed: make(chan struct{}, 1)}
 	f.mu.reports = map[string][]blocklist.Replica{}
 	f.srv = hadooprpc.NewServer(hadooprpc.ServerConfig{IdleTimeout: -1, Logger: slog.New(slog.DiscardHandler)})
 	f.srv.Register(hadooprpc.Protocol{Name: bpservice.Protocol, Version: 1, Methods: map[string]hadooprpc.Handler{
 		"versionRequest": method(func(context.Context, *hdfspb.VersionRequestProto) (*hdfspb.VersionResponseProto, error) {
 			return &hdfspb.VersionResponseProto{Info: &hdfspb.NamespaceInfoProto{
-				BuildVersion: proto.String("rev"), Unused: proto.Uint32(0), BlockPoolID: proto.String(testBPID),
+				BuildVersion: proto.String("rev"), Unused: proto.Uint32(0), BlockPoolID: proto.String(bpid),
 				StorageInfo: &hdfspb.StorageInfoProto{LayoutVersion: proto.Uint32(uint32(0xffffffbd)), NamespceID: proto.Uint32(testNSID),
 					ClusterID: proto.String(testClusterID), CTime: proto.Uint64(1)},
 				SoftwareVersion: proto.String("3.4.1"), Capabilities: proto.Uint64(1),

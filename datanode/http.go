@@ -38,7 +38,7 @@ func (d *Daemon) beans() []daemonhttp.Bean {
 func (d *Daemon) dataNodeInfo() daemonhttp.Bean {
 	nns := map[string]string{}
 	var actors []map[string]string
-	for _, p := range d.pools {
+	for _, p := range d.poolList() {
 		d.poolsMu.Lock()
 		bpid := p.bpid
 		d.poolsMu.Unlock()

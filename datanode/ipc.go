@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hdfsd/hdfsd/datanode/dnipc"
@@ -72,19 +71,10 @@ func (s *ipcServer) RefreshNamenodes(context.Context) error {
 	if err != nil {
 		return ioErr("refreshNamenodes: " + err.Error())
 	}
-	if got, have := nnKeys(cfg), nnKeys(s.d.cfg); !slices.Equal(got, have) {
-		return ioErr(fmt.Sprintf("refreshNamenodes: the NameNodes changed from %v to %v; this DataNode must be restarted to serve them", have, got))
+	if err := s.d.refreshNamenodes(cfg.NameNodes); err != nil {
+		return ioErr("refreshNamenodes: " + err.Error())
 	}
 	return nil
-}
-
-func nnKeys(cfg Config) []string {
-	var out []string
-	for _, nn := range cfg.NameNodes {
-		out = append(out, nn.Nameservice+"="+nn.Addr.String())
-	}
-	sort.Strings(out)
-	return out
 }
 
 // DeleteBlockPool refuses a block pool in service, as Hadoop does.
@@ -152,7 +142,7 @@ func (s *ipcServer) VolumeReport(context.Context) ([]dnipc.VolumeInfo, error) {
 // nnAddress, for a full report now, or (incremental) for the pending
 // replica events without waiting for the next heartbeat.
 func (s *ipcServer) TriggerBlockReport(_ context.Context, incremental bool, nnAddress string) error {
-	for _, p := range s.d.pools {
+	for _, p := range s.d.poolList() {
 		if nnAddress != "" && !slices.Contains(p.nameNodes, nnAddress) {
 			continue
 		}

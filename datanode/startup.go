@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -185,31 +186,91 @@ func listen(key, addr string) (net.Listener, error) {
 
 // makePools groups the NameNodes by nameservice, one service each.
 func (d *Daemon) makePools(rnd func(int64) int64) error {
-	var order []string
-	byNS := map[string][]string{}
-	for _, nn := range d.cfg.NameNodes {
+	d.poolRand = rnd
+	d.poolEnds = make(chan poolEnd)
+	order, byNS := groupNameNodes(d.cfg.NameNodes)
+	for _, ns := range order {
+		p, err := d.newPool(ns, byNS[ns])
+		if err != nil {
+			return err
+		}
+		d.pools = append(d.pools, p)
+	}
+	return nil
+}
+
+// groupNameNodes returns the nameservices in configuration order and the
+// NameNode addresses of each.
+func groupNameNodes(nns []conf.NNAddr) (order []string, byNS map[string][]string) {
+	byNS = map[string][]string{}
+	for _, nn := range nns {
 		if _, seen := byNS[nn.Nameservice]; !seen {
 			order = append(order, nn.Nameservice)
 		}
 		byNS[nn.Nameservice] = append(byNS[nn.Nameservice], nn.Addr.String())
 	}
-	storage := bpservice.StorageIDs{ClusterID: d.clusterID()}
-	for _, ns := range order {
-		p := &pool{nameservice: ns, nameNodes: byNS[ns]}
-		svc, err := bpservice.NewService(bpservice.ServiceConfig{
-			NameNodes: p.nameNodes, ID: d.id, Storage: storage,
-			Timing: bpservice.Config{HeartbeatInterval: d.cfg.HeartbeatInterval,
-				BlockReportInterval: d.cfg.BlockReportInterval, InitialBlockReportDelay: d.cfg.BlockReportInitDelay,
-				IBRInterval: d.cfg.IncrementalReportDelay},
-			Rand: rnd, Logger: d.log.With("nameservice", ns),
-		}, d.rpc, &poolDataset{d: d, p: p}, &commands{d: d})
-		if err != nil {
-			return fmt.Errorf("datanode: nameservice %q: %w", ns, err)
-		}
-		p.svc = svc
-		d.pools = append(d.pools, p)
+	return order, byNS
+}
+
+// newPool makes the service of nameservice ns, not yet started.
+func (d *Daemon) newPool(ns string, nameNodes []string) (*pool, error) {
+	p := &pool{nameservice: ns, nameNodes: nameNodes}
+	svc, err := bpservice.NewService(bpservice.ServiceConfig{
+		NameNodes: p.nameNodes, ID: d.id, Storage: bpservice.StorageIDs{ClusterID: d.clusterID()},
+		Timing: bpservice.Config{HeartbeatInterval: d.cfg.HeartbeatInterval,
+			BlockReportInterval: d.cfg.BlockReportInterval, InitialBlockReportDelay: d.cfg.BlockReportInitDelay,
+			IBRInterval: d.cfg.IncrementalReportDelay},
+		Rand: d.poolRand, Logger: d.log.With("nameservice", ns),
+	}, d.rpc, &poolDataset{d: d, p: p}, &commands{d: d})
+	if err != nil {
+		return nil, fmt.Errorf("datanode: nameservice %q: %w", ns, err)
 	}
-	return nil
+	p.svc = svc
+	return p, nil
+}
+
+// refreshNamenodes is BlockPoolManager.refreshNamenodes: the services of
+// nameservices no longer configured stop; a nameservice whose NameNodes
+// changed gets a new service (it registers and reports again); a new
+// nameservice gets a service of its own. The block pools of stopped
+// services stay on disk and loaded, no longer reported to anyone.
+func (d *Daemon) refreshNamenodes(nns []conf.NNAddr) error {
+	d.refreshMu.Lock()
+	defer d.refreshMu.Unlock()
+	order, byNS := groupNameNodes(nns)
+	kept := map[string]bool{}
+	for _, p := range d.poolList() {
+		if want, ok := byNS[p.nameservice]; ok && slices.Equal(want, p.nameNodes) {
+			kept[p.nameservice] = true
+			continue
+		}
+		d.poolsMu.Lock()
+		p.retired = true
+		d.pools = slices.DeleteFunc(d.pools, func(x *pool) bool { return x == p })
+		d.poolsMu.Unlock()
+		if p.cancel != nil {
+			p.cancel()
+			<-p.done
+		}
+		d.log.Info("Refresh: stopped the block pool service", "nameservice", p.nameservice, "namenodes", p.nameNodes, "bpid", p.bpid)
+	}
+	var errs []error
+	for _, ns := range order {
+		if kept[ns] {
+			continue
+		}
+		p, err := d.newPool(ns, byNS[ns])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		d.poolsMu.Lock()
+		d.pools = append(d.pools, p)
+		d.poolsMu.Unlock()
+		d.startPool(p)
+		d.log.Info("Refresh: started a block pool service", "nameservice", ns, "namenodes", p.nameNodes)
+	}
+	return errors.Join(errs...)
 }
 
 // clusterID is the cluster the formatted volumes belong to ("" when none

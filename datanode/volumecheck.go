@@ -49,7 +49,7 @@ func (d *Daemon) checkVolumes(seen int) (int, error) {
 }
 
 func (d *Daemon) eachService(fn func(*bpservice.Service)) {
-	for _, p := range d.pools {
+	for _, p := range d.poolList() {
 		fn(p.svc)
 	}
 }
