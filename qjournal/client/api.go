@@ -118,7 +118,11 @@ func (m *Manager) StartLogSegment(ctx context.Context, txid uint64, layoutVersio
 // be modified afterwards: nodes slower than the quorum may still send it.
 func (m *Manager) Journal(ctx context.Context, segTxID, firstTxID uint64, numTxns uint32, records []byte) error {
 	_, err := m.write(ctx, func(w *core.Writer) (core.Output, error) {
-		return w.Journal(segTxID, firstTxID, numTxns, records)
+		out, err := w.Journal(segTxID, firstTxID, numTxns, records)
+		if err == nil {
+			out.Msgs = append(out.Msgs, w.Heartbeats(m.cfg.Now().UnixMilli())...)
+		}
+		return out, err
 	})
 	return m.named(err)
 }

@@ -90,6 +90,8 @@ type Config struct {
 	Connect Connect
 	HTTP    *http.Client // nil: http.DefaultClient
 	Logger  *slog.Logger
+	// Now is the clock of the out-of-sync heartbeats; nil is time.Now.
+	Now func() time.Time
 }
 
 func (c Config) withDefaults() Config {
@@ -105,6 +107,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 	return c
 }

@@ -209,6 +209,13 @@ func TestOutOfSyncUntilNextSegment(t *testing.T) {
 	if count(jns[2].Methods(), "finalizeLogSegment") != 0 {
 		t.Errorf("an out-of-sync JN was asked to finalize")
 	}
+	// While skipped, it gets heartbeats with the writer's epoch and the
+	// committed txid (IPCLoggerChannel.heartbeatIfNecessary); the others
+	// get edits and no heartbeat.
+	eventually(t, "a heartbeat to the out-of-sync jn3", func() bool { return count(jns[2].Methods(), "heartbeat") >= 1 })
+	if n := count(jns[0].Methods(), "heartbeat") + count(jns[1].Methods(), "heartbeat"); n != 0 {
+		t.Errorf("JournalNodes in sync got %d heartbeats", n)
+	}
 	s2, err := m.StartLogSegment(ctx(t), 5, -66)
 	if err != nil {
 		t.Fatal(err)

@@ -63,6 +63,8 @@ func (d ids) request(m core.Msg, ns *hdfspb.NamespaceInfoProto, fromURL string) 
 		return "journal", &pb.JournalRequestProto{ReqInfo: d.reqInfo(m.Info), FirstTxnId: proto.Uint64(m.FirstTxID),
 				NumTxns: proto.Uint32(m.NumTxns), Records: m.Data, SegmentTxnId: proto.Uint64(m.SegmentTxID)},
 			&pb.JournalResponseProto{}
+	case core.KindHeartbeat:
+		return "heartbeat", &pb.HeartbeatRequestProto{ReqInfo: d.reqInfo(m.Info)}, &pb.HeartbeatResponseProto{}
 	case core.KindPurge:
 		return "purgeLogs", &pb.PurgeLogsRequestProto{ReqInfo: d.reqInfo(m.Info),
 			MinTxIdToKeep: proto.Uint64(m.MinTxIDToKeep)}, &pb.PurgeLogsResponseProto{}

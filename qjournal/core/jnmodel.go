@@ -101,6 +101,8 @@ func (j *Model) Handle(self int, m Msg, fetch Fetch) Reply {
 		r.Err = j.accept(m.Info, m.Segment, m.Source, fetch)
 	case KindPurge:
 		r.Err = j.purge(m.Info, m.MinTxIDToKeep)
+	case KindHeartbeat: // Journal.heartbeat: the request checks alone
+		r.Err = j.checkRequest(m.Info)
 	default:
 		r.Err = fmt.Errorf("%w: unknown call %v", ErrIllegalState, m.Kind)
 	}

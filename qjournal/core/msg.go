@@ -14,10 +14,13 @@ const (
 	KindStartSegment
 	KindJournal
 	KindPurge
+	// KindHeartbeat keeps an out-of-sync node's view of the writer and of
+	// the committed txid current; it belongs to no quorum call (Call 0).
+	KindHeartbeat
 )
 
 var kindNames = [...]string{"getJournalState", "newEpoch", "prepareRecovery",
-	"acceptRecovery", "finalizeLogSegment", "startLogSegment", "journal", "purgeLogs"}
+	"acceptRecovery", "finalizeLogSegment", "startLogSegment", "journal", "purgeLogs", "heartbeat"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -74,6 +77,8 @@ func (m Msg) String() string {
 	case KindJournal:
 		return fmt.Sprintf("jn%d journal(%d-%d in %d) %s", m.To+1, m.FirstTxID,
 			m.FirstTxID+uint64(m.NumTxns)-1, m.SegmentTxID, m.Info)
+	case KindHeartbeat:
+		return fmt.Sprintf("jn%d heartbeat %s", m.To+1, m.Info)
 	case KindPurge:
 		return fmt.Sprintf("jn%d purgeLogs(%d) %s", m.To+1, m.MinTxIDToKeep, m.Info)
 	}

@@ -234,6 +234,9 @@ func (ts *transcript) run(line string) {
 		tw := ts.writers[args[0]]
 		out, err := tw.w.Purge(nums(args[1:])[0])
 		ts.emit(args[0], tw, out, err)
+	case "heartbeats": // heartbeats WRITER MS: the out-of-sync heartbeats due at MS
+		tw := ts.writers[args[0]]
+		ts.emit(args[0], tw, Output{Msgs: tw.w.Heartbeats(int64(nums(args[1:])[0]))}, nil)
 	case "deliver", "drop", "step":
 		ts.deliver(args[0], ts.writers[args[0]], selected(args[1:]), cmd == "drop", cmd == "step")
 	case "timeout":
@@ -297,12 +300,15 @@ func TestDesign_RecoveryPrefersAcceptedValue(t *testing.T) {
 	designTranscript(t, "recovery-prefers-accepted-value")
 }
 func TestDesign_Fencing(t *testing.T) { designTranscript(t, "fencing") }
+func TestDesign_OutOfSyncHeartbeats(t *testing.T) {
+	designTranscript(t, "out-of-sync-heartbeats")
+}
 
 // Every transcript file is run by a test above.
 func TestDesign_AllTranscriptsRun(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.txt")
 	sort.Strings(files)
-	if len(files) != 6 {
-		t.Errorf("testdata holds %d transcripts, tests name 6: %v", len(files), files)
+	if len(files) != 7 {
+		t.Errorf("testdata holds %d transcripts, tests name 7: %v", len(files), files)
 	}
 }

@@ -19,6 +19,7 @@ type Writer struct {
 	cur       *pending
 	serial    []uint64
 	outOfSync []bool
+	lastBeat  []int64 // ms of the last heartbeat to each out-of-sync node; -1: none yet
 	committed uint64
 	hasCommit bool
 	segCall   uint64 // call number of the last startLogSegment
@@ -52,7 +53,11 @@ type pending struct {
 
 // NewWriter returns a writer for n JournalNodes, not yet active.
 func NewWriter(n int) *Writer {
-	return &Writer{n: n, serial: make([]uint64, n), outOfSync: make([]bool, n)}
+	w := &Writer{n: n, serial: make([]uint64, n), outOfSync: make([]bool, n), lastBeat: make([]int64, n)}
+	for i := range w.lastBeat {
+		w.lastBeat[i] = -1
+	}
+	return w
 }
 
 // N is the number of JournalNodes.
@@ -126,6 +131,30 @@ func (w *Writer) Journal(segTxID, firstTxID uint64, numTxns uint32, data []byte)
 	return w.toInSync(p, func(m *Msg) {
 		m.SegmentTxID, m.FirstTxID, m.NumTxns, m.Data = segTxID, firstTxID, numTxns, data
 	}), nil
+}
+
+// HeartbeatInterval is how often at most an out-of-sync node gets a
+// heartbeat (IPCLoggerChannel.HEARTBEAT_INTERVAL_MILLIS).
+const HeartbeatInterval = 1000 // ms
+
+// Heartbeats is IPCLoggerChannel.heartbeatIfNecessary, for the journal
+// call just made at nowMs: each node out of sync whose last heartbeat is
+// over HeartbeatInterval old (or that has had none) gets one, so that it
+// keeps the committed txid and learns of the writer. The messages belong
+// to no quorum call; their answers change nothing.
+func (w *Writer) Heartbeats(nowMs int64) []Msg {
+	var out []Msg
+	for id := range w.n {
+		if !w.outOfSync[id] {
+			continue
+		}
+		if last := w.lastBeat[id]; last >= 0 && nowMs-last <= HeartbeatInterval {
+			continue
+		}
+		w.lastBeat[id] = nowMs
+		out = append(out, Msg{To: id, Kind: KindHeartbeat, Info: w.reqInfo(id)})
+	}
+	return out
 }
 
 // Finalize finalizes segment first-last on every node in sync.

@@ -318,6 +318,14 @@ func (j *Node) protocol() hadooprpc.Protocol {
 				FirstTxID: r.GetStartTxId(), EndTxID: r.GetEndTxId()})
 			return &pb.FinalizeLogSegmentResponseProto{}, err
 		})
+	mm["heartbeat"] = hadooprpc.Method(func() *pb.HeartbeatRequestProto { return &pb.HeartbeatRequestProto{} },
+		func(_ context.Context, r *pb.HeartbeatRequestProto) (*pb.HeartbeatResponseProto, error) {
+			if err := j.enter("heartbeat", r); err != nil {
+				return nil, err
+			}
+			_, err := j.handle(jidOf(r), core.Msg{Kind: core.KindHeartbeat, Info: ToInfo(r.GetReqInfo())})
+			return &pb.HeartbeatResponseProto{}, err
+		})
 	mm["purgeLogs"] = hadooprpc.Method(func() *pb.PurgeLogsRequestProto { return &pb.PurgeLogsRequestProto{} },
 		func(_ context.Context, r *pb.PurgeLogsRequestProto) (*pb.PurgeLogsResponseProto, error) {
 			if err := j.enter("purgeLogs", r); err != nil {
