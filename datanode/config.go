@@ -47,6 +47,8 @@ type Config struct {
 	TransferBandwidth   int64         // dfs.datanode.data.transfer.bandwidthPerSec (0: no limit)
 	ReadBandwidth       int64         // dfs.datanode.data.read.bandwidthPerSec (0: no limit)
 	WriteBandwidth      int64         // dfs.datanode.data.write.bandwidthPerSec (0: no limit)
+	SyncBehindWrites    bool          // dfs.datanode.sync.behind.writes
+	DropBehindWrites    bool          // dfs.datanode.drop.cache.behind.writes
 	UseHostnameForPeers bool          // dfs.datanode.use.datanode.hostname
 	KeepaliveTimeout    time.Duration // dfs.datanode.socket.reuse.keepalive (4 s)
 	MaxMovers           int           // dfs.datanode.balance.max.concurrent.moves (100)
@@ -104,6 +106,8 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.TransferBandwidth = size("dfs.datanode.data.transfer.bandwidthPerSec", 0)
 	cfg.ReadBandwidth = size("dfs.datanode.data.read.bandwidthPerSec", 0)
 	cfg.WriteBandwidth = size("dfs.datanode.data.write.bandwidthPerSec", 0)
+	cfg.SyncBehindWrites = c.GetBool("dfs.datanode.sync.behind.writes", false)
+	cfg.DropBehindWrites = c.GetBool("dfs.datanode.drop.cache.behind.writes", false)
 	cfg.UseHostnameForPeers = c.GetBool("dfs.datanode.use.datanode.hostname", false)
 	cfg.KeepaliveTimeout = dur("dfs.datanode.socket.reuse.keepalive", 4*time.Second, time.Millisecond)
 	cfg.MaxMovers = int(i64("dfs.datanode.balance.max.concurrent.moves", 100))

@@ -34,6 +34,7 @@ type DataServerConfig struct {
 	// BalanceThrottler and TransferThrottler pace block moves and
 	// DNA_TRANSFER copies (nil: no limit).
 	BalanceThrottler, TransferThrottler, ReadThrottler, WriteThrottler *throttle.Throttler
+	SyncBehindWrites, DropCacheBehindWrites                            bool
 	// IPAddr, Hostname, InfoPort and IPCPort describe this DataNode in
 	// the WRITE_BLOCK requests it sends.
 	IPAddr   string
@@ -77,6 +78,7 @@ var newDataServer = func(cfg DataServerConfig, ds *fsdataset.Dataset, n blockNot
 		Logger: cfg.Logger, KeepaliveTimeout: cfg.KeepaliveTimeout, BlockSize: cfg.BlockSize, MaxMovers: cfg.MaxMovers,
 		FileBufferSize: cfg.FileBufferSize, BalanceThrottler: cfg.BalanceThrottler, TransferThrottler: cfg.TransferThrottler,
 		ReadThrottler: cfg.ReadThrottler, WriteThrottler: cfg.WriteThrottler,
+		SyncBehindWrites: cfg.SyncBehindWrites, DropCacheBehindWrites: cfg.DropCacheBehindWrites,
 		IPAddr: cfg.IPAddr, Hostname: cfg.Hostname, InfoPort: cfg.InfoPort, IPCPort: cfg.IPCPort,
 	}, ds, n)}
 }

@@ -3,6 +3,7 @@ package xceiver
 import (
 	"bufio"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -209,6 +210,11 @@ func (w *write) storePacket(p *datatransfer.Packet, end int64) error {
 	}
 	if err := w.writer.Write(onDisk, data[skip:], store); err != nil {
 		return err
+	}
+	if a := w.cache.step(onDisk + int64(len(data)) - skip); a != (cacheActions{}) {
+		if f, ok := w.writer.DataFile().(*os.File); ok {
+			a.apply(f)
+		}
 	}
 	if h.SyncBlock {
 		return w.writer.Sync()

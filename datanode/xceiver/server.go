@@ -63,6 +63,11 @@ type Config struct {
 	// WriteThrottler WRITE_BLOCK receiving
 	// (dfs.datanode.data.write.bandwidthPerSec). nil: no limit.
 	BalanceThrottler, TransferThrottler, ReadThrottler, WriteThrottler *throttle.Throttler
+	// SyncBehindWrites and DropCacheBehindWrites manage the OS cache
+	// behind replicas being written (dfs.datanode.sync.behind.writes,
+	// dfs.datanode.drop.cache.behind.writes; a client's CachingStrategy
+	// decides drop-behind for its own writes).
+	SyncBehindWrites, DropCacheBehindWrites bool
 	// IPAddr, Hostname, InfoPort and IPCPort describe this node in the
 	// source field of the WRITE_BLOCK requests it sends; the transfer port
 	// (and the IP address when IPAddr is empty) come from the listener

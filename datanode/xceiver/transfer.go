@@ -292,6 +292,7 @@ func (x *xceiver) replaceFromProxy(req *replaceBlockReq, bpid string, b fsdatase
 		what: "REPLACE_BLOCK " + extName(bpid, b) + " from " + addr}
 	w.rs.src, w.rs.srcAddr, w.rs.replace, w.rs.lastReply = m.in, addr, true, time.Now()
 	w.throttle = s.cfg.BalanceThrottler
+	w.cache = cacheBehind{sync: s.cfg.SyncBehindWrites, drop: true} // a balancer move: CachingStrategy.newDropBehind
 	defer w.cleanup()
 	if err := w.openReplica(); err != nil {
 		return err

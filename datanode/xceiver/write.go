@@ -44,6 +44,10 @@ func (x *xceiver) writeBlock(req *writeBlockReq) error {
 	w := &write{x: x, req: req, bpid: bpid, b: b, stage: st,
 		client: req.GetHeader().GetClientName(), targets: req.GetTargets(), throttle: x.s.cfg.WriteThrottler}
 	w.isDatanode = w.client == ""
+	w.cache = cacheBehind{sync: x.s.cfg.SyncBehindWrites, drop: x.s.cfg.DropCacheBehindWrites}
+	if cs := req.GetCachingStrategy(); cs != nil && cs.DropBehind != nil { // the client's choice wins
+		w.cache.drop = cs.GetDropBehind()
+	}
 	w.storageType = storageTypeOf(req.GetStorageType())
 	w.newGS = int64(req.GetLatestGenerationStamp())
 	w.minRcvd, w.maxRcvd = int64(req.GetMinBytesRcvd()), int64(req.GetMaxBytesRcvd())
@@ -94,6 +98,7 @@ func (x *xceiver) writeBlock(req *writeBlockReq) error {
 type write struct {
 	x          *xceiver
 	throttle   *throttle.Throttler // paces the packets received (REPLACE_BLOCK); nil: no limit
+	cache      cacheBehind         // the OS cache behind the writes
 	req        *writeBlockReq
 	bpid       string
 	b          fsdataset.Block // generation stamp and length as this node has them
