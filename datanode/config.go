@@ -49,6 +49,8 @@ type Config struct {
 	WriteBandwidth      int64         // dfs.datanode.data.write.bandwidthPerSec (0: no limit)
 	SyncBehindWrites    bool          // dfs.datanode.sync.behind.writes
 	DropBehindWrites    bool          // dfs.datanode.drop.cache.behind.writes
+	DropBehindReads     bool          // dfs.datanode.drop.cache.behind.reads
+	Readahead           int64         // dfs.datanode.readahead.bytes (4 MiB)
 	UseHostnameForPeers bool          // dfs.datanode.use.datanode.hostname
 	KeepaliveTimeout    time.Duration // dfs.datanode.socket.reuse.keepalive (4 s)
 	MaxMovers           int           // dfs.datanode.balance.max.concurrent.moves (100)
@@ -108,6 +110,8 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.WriteBandwidth = size("dfs.datanode.data.write.bandwidthPerSec", 0)
 	cfg.SyncBehindWrites = c.GetBool("dfs.datanode.sync.behind.writes", false)
 	cfg.DropBehindWrites = c.GetBool("dfs.datanode.drop.cache.behind.writes", false)
+	cfg.DropBehindReads = c.GetBool("dfs.datanode.drop.cache.behind.reads", false)
+	cfg.Readahead = size("dfs.datanode.readahead.bytes", 4<<20)
 	cfg.UseHostnameForPeers = c.GetBool("dfs.datanode.use.datanode.hostname", false)
 	cfg.KeepaliveTimeout = dur("dfs.datanode.socket.reuse.keepalive", 4*time.Second, time.Millisecond)
 	cfg.MaxMovers = int(i64("dfs.datanode.balance.max.concurrent.moves", 100))

@@ -34,7 +34,8 @@ type DataServerConfig struct {
 	// BalanceThrottler and TransferThrottler pace block moves and
 	// DNA_TRANSFER copies (nil: no limit).
 	BalanceThrottler, TransferThrottler, ReadThrottler, WriteThrottler *throttle.Throttler
-	SyncBehindWrites, DropCacheBehindWrites                            bool
+	SyncBehindWrites, DropCacheBehindWrites, DropCacheBehindReads      bool
+	Readahead                                                          int64
 	// IPAddr, Hostname, InfoPort and IPCPort describe this DataNode in
 	// the WRITE_BLOCK requests it sends.
 	IPAddr   string
@@ -79,6 +80,7 @@ var newDataServer = func(cfg DataServerConfig, ds *fsdataset.Dataset, n blockNot
 		FileBufferSize: cfg.FileBufferSize, BalanceThrottler: cfg.BalanceThrottler, TransferThrottler: cfg.TransferThrottler,
 		ReadThrottler: cfg.ReadThrottler, WriteThrottler: cfg.WriteThrottler,
 		SyncBehindWrites: cfg.SyncBehindWrites, DropCacheBehindWrites: cfg.DropCacheBehindWrites,
+		Readahead: cfg.Readahead, DropCacheBehindReads: cfg.DropCacheBehindReads,
 		IPAddr: cfg.IPAddr, Hostname: cfg.Hostname, InfoPort: cfg.InfoPort, IPCPort: cfg.IPCPort,
 	}, ds, n)}
 }

@@ -97,6 +97,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		FileBufferSize: cfg.FileBufferSize, BalanceThrottler: d.balance, TransferThrottler: transferThrottler(cfg.TransferBandwidth),
 		ReadThrottler: transferThrottler(cfg.ReadBandwidth), WriteThrottler: transferThrottler(cfg.WriteBandwidth),
 		SyncBehindWrites: cfg.SyncBehindWrites, DropCacheBehindWrites: cfg.DropBehindWrites,
+		Readahead: cfg.Readahead, DropCacheBehindReads: cfg.DropBehindReads,
 		IPAddr: d.id.IPAddr, Hostname: d.id.HostName, InfoPort: int(d.id.InfoPort), IPCPort: int(d.id.IPCPort),
 	}, ds, &notifier{d: d})
 	d.bgCtx, d.bgCancel = context.WithCancel(context.Background())

@@ -25,6 +25,7 @@ func (x *xceiver) readBlock(req *readBlockReq) (keep bool, err error) {
 	}
 	defer snd.close()
 	snd.throttle = x.s.cfg.ReadThrottler
+	snd.useCache(req.GetCachingStrategy())
 	if err := x.sendResponse(datatransfer.ReadBlockResponse(snd.cs, snd.offset)); err != nil {
 		return false, peerErr(err)
 	}
@@ -73,6 +74,7 @@ func (x *xceiver) copyBlock(req *copyBlockReq) error {
 	}
 	defer snd.close()
 	snd.throttle = x.s.cfg.BalanceThrottler
+	snd.useCache(dropBehind) // CachingStrategy.newDropBehind
 	if err := x.sendResponse(datatransfer.ReadBlockResponse(snd.cs, snd.offset)); err != nil {
 		return err
 	}

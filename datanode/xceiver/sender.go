@@ -13,6 +13,7 @@ import (
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
 	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datatransfer"
+	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
 // maxPacketData is how much block data one packet carries when the data
@@ -46,6 +47,18 @@ type sender struct {
 	sumBuf     []byte // checksums read from the .meta file
 	// throttle, when set, paces the packets (balancer moves, transfers).
 	throttle *throttle.Throttler
+	cache    readCache // read-ahead and drop-behind; see useCache
+}
+
+// useCache sets the OS cache policy of the read from a CachingStrategy
+// (nil: the DataNode's settings alone).
+func (snd *sender) useCache(cs *hdfspb.CachingStrategyProto) {
+	ra := int64(-1)
+	if cs != nil && cs.Readahead != nil {
+		ra = cs.GetReadahead()
+	}
+	dropSet := cs != nil && cs.DropBehind != nil
+	snd.cache = newReadCache(snd.offset, snd.end, ra, snd.s.cfg.Readahead, dropSet, cs.GetDropBehind(), snd.s.cfg.DropCacheBehindReads)
 }
 
 // newSender opens b for sending length bytes from start (length < 0: to
@@ -130,6 +143,9 @@ func (snd *sender) send(out *bufio.Writer, tc *tconn) (int64, error) {
 	var total int64
 	for snd.offset < snd.end {
 		n := min(snd.end-snd.offset, maxData)
+		if file != nil {
+			snd.cache.before(snd.offset, snd.end).apply(file)
+		}
 		sent, err := snd.sendPacket(out, tc, file, n, zeroCopy)
 		if err != nil {
 			return total, err
@@ -137,6 +153,9 @@ func (snd *sender) send(out *bufio.Writer, tc *tconn) (int64, error) {
 		total += sent
 		snd.offset += n
 		snd.seqno++
+		if file != nil {
+			snd.cache.after(snd.offset, snd.offset >= snd.end).apply(file)
+		}
 		if snd.throttle != nil {
 			if err := snd.throttle.Throttle(snd.s.ctx, sent); err != nil {
 				return total, err

@@ -68,6 +68,12 @@ type Config struct {
 	// dfs.datanode.drop.cache.behind.writes; a client's CachingStrategy
 	// decides drop-behind for its own writes).
 	SyncBehindWrites, DropCacheBehindWrites bool
+	// Readahead is how far ahead of a read the OS is asked to read
+	// (dfs.datanode.readahead.bytes; 0: none) unless the client says;
+	// DropCacheBehindReads drops the pages of long reads once sent
+	// (dfs.datanode.drop.cache.behind.reads) unless the client says.
+	Readahead            int64
+	DropCacheBehindReads bool
 	// IPAddr, Hostname, InfoPort and IPCPort describe this node in the
 	// source field of the WRITE_BLOCK requests it sends; the transfer port
 	// (and the IP address when IPAddr is empty) come from the listener

@@ -57,6 +57,7 @@ func (s *Server) transfer(ctx context.Context, bpid string, b fsdataset.Block, t
 	}
 	defer snd.close()
 	snd.throttle = s.cfg.TransferThrottler
+	snd.useCache(dropBehind) // DataTransfer: drop-behind, the DataNode's read-ahead
 	if b.NumBytes <= 0 {
 		b.NumBytes = snd.end
 	}
