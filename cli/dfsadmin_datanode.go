@@ -9,9 +9,8 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/datanode/dnipc"
-	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/hdfsclient"
 	"github.com/hdfsd/hdfsd/internal/javafmt"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
@@ -24,27 +23,12 @@ func (a *dfsAdmin) dnCall(ctx context.Context, hostPort, method string, req, res
 	if err := checkHostPort(hostPort); err != nil {
 		return err
 	}
-	ipc, err := conf.ReadIPC(a.conf)
+	cl, err := hdfsclient.NewRPCClient(a.conf, hdfsclient.Options{})
 	if err != nil {
 		return err
 	}
-	cl := hadooprpc.NewClient(hadooprpc.ClientConfig{
-		ConnectTimeout:       ipc.ConnectTimeout,
-		ConnectRetries:       retries(ipc.ConnectMaxRetries),
-		ConnectRetryInterval: ipc.ConnectRetryInterval,
-		MaxDataLength:        ipc.MaxResponseLength,
-	})
 	defer cl.Close()
 	return cl.Call(ctx, hostPort, dnipc.ClientDatanodeProtocolName, method, req, resp)
-}
-
-// retries maps ipc.client.connect.max.retries (0 = none) to hadooprpc's
-// (0 = its default, negative = none).
-func retries(n int) int {
-	if n <= 0 {
-		return -1
-	}
-	return n
 }
 
 // checkHostPort is NetUtils.createSocketAddr's check of a host:port

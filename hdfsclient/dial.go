@@ -66,19 +66,9 @@ func Dial(c *conf.Conf, opts Options) (*Client, error) {
 	for _, a := range addrs {
 		cl.nameNodes = append(cl.nameNodes, NameNode{ID: a.NameNode, Addr: a.Addr.String(), Display: javaSocketAddr(n, a.Addr)})
 	}
-	ipc, err := conf.ReadIPC(c)
-	if err != nil {
+	if cl.rpc, err = NewRPCClient(c, opts); err != nil {
 		return nil, err
 	}
-	cl.rpc = hadooprpc.NewClient(hadooprpc.ClientConfig{
-		User:                 opts.User,
-		ConnectTimeout:       ipc.ConnectTimeout,
-		ConnectRetries:       retries(ipc.ConnectMaxRetries),
-		ConnectRetryInterval: ipc.ConnectRetryInterval,
-		MaxDataLength:        ipc.MaxResponseLength,
-		Dial:                 opts.Dial,
-		Logger:               opts.Logger,
-	})
 	fo, err := failoverOptions(c)
 	if err != nil {
 		cl.rpc.Close()
@@ -91,6 +81,25 @@ func Dial(c *conf.Conf, opts Options) (*Client, error) {
 	}
 	cl.proxy = hadooprpc.NewFailoverProxy(cl.rpc, Protocol, all, fo)
 	return cl, nil
+}
+
+// NewRPCClient is a Hadoop RPC client with c's ipc.client.* settings and
+// opts' user, dialer and logger: what Dial uses, for callers that talk to
+// other daemons (a DataNode's IPC port).
+func NewRPCClient(c *conf.Conf, opts Options) (*hadooprpc.Client, error) {
+	ipc, err := conf.ReadIPC(c)
+	if err != nil {
+		return nil, err
+	}
+	return hadooprpc.NewClient(hadooprpc.ClientConfig{
+		User:                 opts.User,
+		ConnectTimeout:       ipc.ConnectTimeout,
+		ConnectRetries:       retries(ipc.ConnectMaxRetries),
+		ConnectRetryInterval: ipc.ConnectRetryInterval,
+		MaxDataLength:        ipc.MaxResponseLength,
+		Dial:                 opts.Dial,
+		Logger:               opts.Logger,
+	}), nil
 }
 
 // retries maps a Hadoop retry count (0 = none) to hadooprpc's (0 = default).
