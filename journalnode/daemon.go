@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -67,7 +69,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		return nil, fmt.Errorf("journalnode: listening on %s: %w", cfg.HTTPAddr, err)
 	}
 	hc := &http.Client{Timeout: 60 * time.Second}
-	d.node = &node{fs: fsys, editsDir: cfg.EditsDir, nsDirs: cfg.NameserviceDirs, nsDir: cfg.NameserviceDir, cacheBytes: cfg.CacheBytes, log: d.log, now: opts.Now,
+	d.node = &node{fs: fsys, editsDir: cfg.EditsDir, nsDir: cfg.NameserviceDir, listedNS: slices.Sorted(maps.Keys(cfg.NameserviceDirs)), cacheBytes: cfg.CacheBytes, log: d.log, now: opts.Now,
 		fetch: httpFetcher(hc), httpPort: d.httpPort, httpURI: d.httpURI}
 	d.node.openExisting()
 	// A writer's channel waits for each answer before its next call.

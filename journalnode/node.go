@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,8 +22,8 @@ import (
 type node struct {
 	fs         storage.FS
 	editsDir   string
-	nsDirs     map[string]string              // dfs.journalnode.edits.dir.<nameservice> of the listed nameservices
-	nsDir      func(ns string) (string, bool) // any other nameservice's (nil: none)
+	nsDir      func(ns string) (string, bool) // dfs.journalnode.edits.dir.<nameservice> (nil: none)
+	listedNS   []string                       // the configuration's nameservices, whose dirs are opened at start
 	cacheBytes int                            // 0: getJournaledEdits is off
 	log        *slog.Logger
 	fetch      disk.Fetcher
@@ -55,13 +53,10 @@ func checkJournalID(jid string) error {
 // dirFor is JournalNode.getLogDir: the edits dir of nameservice nsid when
 // one is configured, else the JournalNode's.
 func (n *node) dirFor(nsid string) (string, error) {
-	if nsid == "" {
+	if nsid == "" || n.nsDir == nil {
 		return n.editsDir, nil
 	}
-	d, ok := n.nsDirs[nsid]
-	if !ok && n.nsDir != nil {
-		d, ok = n.nsDir(nsid)
-	}
+	d, ok := n.nsDir(nsid)
 	if !ok {
 		return n.editsDir, nil
 	}
@@ -111,8 +106,7 @@ func (n *node) journal(jid, nsid string) (*journal, error) {
 // dirs, the per-nameservice ones included (Hadoop opens them lazily; the
 // syncer and /getJournal need them).
 func (n *node) openExisting() {
-	nss := slices.Sorted(maps.Keys(n.nsDirs))
-	for _, ns := range append([]string{""}, nss...) {
+	for _, ns := range append([]string{""}, n.listedNS...) {
 		dir, err := n.dirFor(ns)
 		if err != nil {
 			continue
