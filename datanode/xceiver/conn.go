@@ -24,12 +24,18 @@ const bufSize = 64<<10 + 1024
 // SocketOutputStream's write timeout), not the whole exchange.
 type tconn struct {
 	net.Conn
-	readTimeout  atomic.Int64 // nanoseconds; 0: none
+	raw          syscall.RawConn // the socket's descriptor, when it has one (sendPacketFromFile)
+	readTimeout  atomic.Int64    // nanoseconds; 0: none
 	writeTimeout atomic.Int64
 }
 
 func newTconn(c net.Conn, read, write time.Duration) *tconn {
 	t := &tconn{Conn: c}
+	if sc, ok := c.(syscall.Conn); ok {
+		if rc, err := sc.SyscallConn(); err == nil {
+			t.raw = rc
+		}
+	}
 	t.readTimeout.Store(int64(read))
 	t.writeTimeout.Store(int64(write))
 	return t
@@ -45,18 +51,21 @@ func (t *tconn) Read(b []byte) (int, error) {
 }
 
 func (t *tconn) Write(b []byte) (int, error) {
+	t.armWrite()
+	return t.Conn.Write(b)
+}
+
+// armWrite starts the write timeout for the next write.
+func (t *tconn) armWrite() {
 	if d := t.writeTimeout.Load(); d > 0 {
 		t.Conn.SetWriteDeadline(time.Now().Add(time.Duration(d)))
 	}
-	return t.Conn.Write(b)
 }
 
 // ReadFrom lets io.Copy from a file reach the TCP connection's ReadFrom,
 // which uses sendfile(2) for an *os.File or an io.LimitedReader over one.
 func (t *tconn) ReadFrom(r io.Reader) (int64, error) {
-	if d := t.writeTimeout.Load(); d > 0 {
-		t.Conn.SetWriteDeadline(time.Now().Add(time.Duration(d)))
-	}
+	t.armWrite()
 	if rf, ok := t.Conn.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)
 	}

@@ -3,6 +3,7 @@ package xceiver
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -76,6 +77,74 @@ func TestReadPacketSizeFollowsFileBufferSize(t *testing.T) {
 				t.Fatalf("packets of %v bytes, want %v", c.packets, tc.want)
 			}
 		})
+	}
+}
+
+// The checksums a packet carries are those of its own chunks, whatever
+// the offset and packet size, though the .meta file is read several
+// packets ahead.
+func TestReadChecksumsMatchTheirPackets(t *testing.T) {
+	data := pattern(3<<20+777, 5)
+	for _, bufferSize := range []int{4096, 100000} {
+		n := startNode(t, func(c *Config) { c.FileBufferSize = bufferSize })
+		b := fsdataset.Block{ID: 37, GenStamp: 1}
+		writeBlock(t, []*node{n}, b, data)
+		c := dial(t, n.addr)
+		for _, r := range []struct{ off, len int64 }{
+			{0, int64(len(data))},
+			{1234567, 1500000},
+			{3<<20 - 5, 700},
+			{64<<10*16 - 1, 64<<10*16 + 2}, // from the last chunk of one read-ahead to the first of the one after next
+		} {
+			chunkOff := r.off / 512 * 512
+			end := min((r.off+r.len+511)/512*512, int64(len(data)))
+			// readBlock fails the test on a packet whose checksums do not match.
+			if _, got := c.readBlock(b, r.off, r.len, true); !bytes.Equal(got, data[chunkOff:end]) {
+				t.Errorf("buffer %d, read %d+%d: got %d bytes, want data[%d:%d]", bufferSize, r.off, r.len, len(got), chunkOff, end)
+			}
+		}
+	}
+}
+
+// A data file shorter than its replica (cut on disk underneath the
+// DataNode) ends the read with an error naming the file's end; the node
+// keeps serving.
+func TestReadOfACutDataFile(t *testing.T) {
+	n := startNode(t, nil)
+	b := fsdataset.Block{ID: 38, GenStamp: 1}
+	data := pattern(300<<10, 6)
+	writeBlock(t, []*node{n}, b, data)
+	r, _ := n.ds.Get(testBP, b.ID)
+	path, _ := n.ds.Paths(testBP, r)
+	if err := os.Truncate(path, 100<<10); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, n.addr)
+	c.send(datatransfer.OpReadBlock, &hdfspb.OpReadBlockProto{
+		Header: datatransfer.ClientHeader(extBlock(testBP, b), "DFSClient_test", nil),
+		Offset: new(uint64(0)), Len: new(uint64(len(data))),
+	})
+	if resp := c.response(); resp.GetStatus() != hdfspb.Status_SUCCESS {
+		t.Fatalf("response %v", resp)
+	}
+	pr := datatransfer.NewPacketReader(c.r)
+	var got int
+	for {
+		p, err := pr.Next()
+		if err != nil {
+			break // the node closed the connection
+		}
+		if p.Header.LastPacketInBlock {
+			t.Fatal("the read completed past the end of the data file")
+		}
+		got += len(p.Data)
+	}
+	if got > 100<<10 {
+		t.Errorf("%d bytes arrived from a data file of %d", got, 100<<10)
+	}
+	waitFor(t, func() bool { return n.s.XceiverCount() == 0 })
+	if resp, _ := dial(t, n.addr).readBlock(fsdataset.Block{ID: 99, GenStamp: 1}, 0, 1, true); resp.GetStatus() != hdfspb.Status_ERROR {
+		t.Errorf("the node stopped serving: %v", resp)
 	}
 }
 

@@ -44,7 +44,8 @@ type sender struct {
 	seqno      int64
 	sentAll    bool
 	buf        []byte // a packet's header and checksums, and its data when not sent with sendfile
-	sumBuf     []byte // checksums read from the .meta file
+	sumBuf     []byte // checksums read from the .meta file, of the chunks from sumFirst
+	sumFirst   int64
 	// throttle, when set, paces the packets (balancer moves, transfers).
 	throttle *throttle.Throttler
 	cache    readCache // read-ahead and drop-behind; see useCache
@@ -201,6 +202,15 @@ func (snd *sender) sendPacket(out *bufio.Writer, tc *tconn, file *os.File, n int
 		return int64(len(sums)) + n, err
 	}
 	snd.buf = hdr
+	if out.Buffered() == 0 {
+		m, ok, err := tc.sendPacketFromFile(hdr, file, snd.offset, n)
+		if ok {
+			if err == io.ErrUnexpectedEOF {
+				err = snd.localErr(err, "the data file ends at %d", snd.offset+m)
+			}
+			return int64(len(sums)) + m, err
+		}
+	}
 	if _, err := out.Write(hdr); err != nil {
 		return 0, err
 	}
@@ -226,12 +236,9 @@ func (snd *sender) readSums(n int64) ([]byte, error) {
 	chunk := int64(snd.cs.BytesPerChecksum)
 	k := (n + chunk - 1) / chunk
 	size := int64(snd.cs.Size())
-	if int64(cap(snd.sumBuf)) < k*size {
-		snd.sumBuf = make([]byte, k*size)
-	}
-	sums := snd.sumBuf[:k*size]
-	if _, err := snd.rd.Meta.ReadAt(sums, fsdataset.MetaHeaderLen+snd.offset/chunk*size); err != nil {
-		return nil, snd.localErr(err, "reading checksums at %d", snd.offset)
+	sums, err := snd.sumWindow(snd.offset/chunk, k)
+	if err != nil {
+		return nil, err
 	}
 	if snd.recalcLast && snd.offset+n == snd.end {
 		start := (snd.end - 1) / chunk * chunk
@@ -242,6 +249,34 @@ func (snd *sender) readSums(n int64) ([]byte, error) {
 		binary.BigEndian.PutUint32(sums[len(sums)-int(size):], snd.cs.Type.Checksum(tail))
 	}
 	return sums, nil
+}
+
+// sumReadAhead is how many packets' checksums one read of the .meta file
+// fetches.
+const sumReadAhead = 16
+
+// sumWindow returns the stored checksums of k chunks from chunk first,
+// reading the .meta file for several packets at a time (never past the
+// end of the range being sent).
+func (snd *sender) sumWindow(first, k int64) ([]byte, error) {
+	size := int64(snd.cs.Size())
+	have := int64(len(snd.sumBuf)) / size
+	if first < snd.sumFirst || first+k > snd.sumFirst+have {
+		chunk := int64(snd.cs.BytesPerChecksum)
+		last := min(first+k*sumReadAhead, (snd.end+chunk-1)/chunk)
+		n := max(last-first, k) * size
+		if int64(cap(snd.sumBuf)) < n {
+			snd.sumBuf = make([]byte, n)
+		}
+		snd.sumBuf = snd.sumBuf[:n]
+		snd.sumFirst = first
+		if _, err := snd.rd.Meta.ReadAt(snd.sumBuf, fsdataset.MetaHeaderLen+first*size); err != nil {
+			snd.sumBuf = snd.sumBuf[:0]
+			return nil, snd.localErr(err, "reading checksums at %d", first*chunk)
+		}
+	}
+	at := (first - snd.sumFirst) * size
+	return snd.sumBuf[at : at+k*size], nil
 }
 
 func (snd *sender) readData(b []byte, off int64) error {
