@@ -221,9 +221,9 @@ func verifyChunks(sums, data []byte, off int64) error {
 }
 
 // sendPackets is the serve floor's sender, the least a DataNode serving a
-// read does: per packet of 64 KiB, one write of a header and the
-// checksums (read from the .meta file through a 64 KiB buffer), then
-// sendfile(2) of the data from the block file.
+// read does: per packet of 64 KiB, one send of a header and the checksums
+// (read from the .meta file through a 64 KiB buffer) flagged as having
+// more to come, then sendfile(2) of the data from the block file.
 func sendPackets(c *net.TCPConn, dir string, size int64) (int64, error) {
 	blk, err := os.Open(filepath.Join(dir, blockName))
 	if err != nil {
@@ -252,7 +252,7 @@ func sendPackets(c *net.TCPConn, dir string, size int64) (int64, error) {
 		if _, err := io.ReadFull(sums, p[serveHeader:]); err != nil {
 			return off, fmt.Errorf("reading checksums: %w", err)
 		}
-		if _, err := c.Write(p); err != nil {
+		if err := sendMore(rc, p); err != nil {
 			return off, err
 		}
 		if err := sendfile(rc, src, &off, n); err != nil {
@@ -260,6 +260,29 @@ func sendPackets(c *net.TCPConn, dir string, size int64) (int64, error) {
 		}
 	}
 	return off, nil
+}
+
+// sendMore sends b on the connection with MSG_MORE where there is one, so
+// that it leaves in the same segment as what is sent next.
+func sendMore(rc syscall.RawConn, b []byte) error {
+	var serr error
+	err := rc.Write(func(fd uintptr) bool {
+		for len(b) > 0 {
+			n, err := syscall.SendmsgN(int(fd), b, nil, nil, msgMore)
+			switch err {
+			case nil:
+				b = b[n:]
+			case syscall.EINTR:
+			case syscall.EAGAIN:
+				return false
+			default:
+				serr = fmt.Errorf("sendmsg: %w", err)
+				return true
+			}
+		}
+		return true
+	})
+	return firstNonNil(err, serr)
 }
 
 // sendfile sends n bytes of the file src from *off to the connection,

@@ -1,0 +1,5 @@
+package dfsio
+
+import "syscall"
+
+const msgMore = syscall.MSG_MORE

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package dfsio
+
+const msgMore = 0
