@@ -53,6 +53,7 @@ type Config struct {
 	Readahead           int64         // dfs.datanode.readahead.bytes (4 MiB)
 	UseHostnameForPeers bool          // dfs.datanode.use.datanode.hostname
 	KeepaliveTimeout    time.Duration // dfs.datanode.socket.reuse.keepalive (4 s)
+	RestartExpiry       time.Duration // dfs.datanode.restart.replica.expiration (50 s): how long a replica being written when the node restarts for an upgrade waits for it as RBW
 	MaxMovers           int           // dfs.datanode.balance.max.concurrent.moves (100)
 	FileBufferSize      int           // io.file.buffer.size (4096): sendfile packets carry max(this, 64 KiB)
 
@@ -114,6 +115,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.Readahead = size("dfs.datanode.readahead.bytes", 4<<20)
 	cfg.UseHostnameForPeers = c.GetBool("dfs.datanode.use.datanode.hostname", false)
 	cfg.KeepaliveTimeout = dur("dfs.datanode.socket.reuse.keepalive", 4*time.Second, time.Millisecond)
+	cfg.RestartExpiry = dur("dfs.datanode.restart.replica.expiration", 50*time.Second, time.Second)
 	cfg.MaxMovers = int(i64("dfs.datanode.balance.max.concurrent.moves", 100))
 	cfg.FileBufferSize = int(i64("io.file.buffer.size", 4096))
 	perm, err := strconv.ParseUint(str("dfs.datanode.data.dir.perm", "700"), 8, 32)

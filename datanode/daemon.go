@@ -270,7 +270,11 @@ func (d *Daemon) close() error {
 	d.bgCancel()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_ = d.data.Close()
+	if d.forUpgrade.Load() {
+		_ = d.data.CloseForRestart(d.cfg.RestartExpiry)
+	} else {
+		_ = d.data.Close()
+	}
 	_ = d.ipc.Shutdown(ctx)
 	_ = d.http.Shutdown(ctx)
 	for _, ln := range []net.Listener{d.xferLn, d.ipcLn, d.httpLn} {

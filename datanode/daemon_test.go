@@ -350,6 +350,49 @@ func TestClientDatanodeProtocolAnswersAndShutdownStopsTheDaemon(t *testing.T) {
 	d2.Close()
 }
 
+// shutdownDatanode for an upgrade closes the data server for a restart,
+// with dfs.datanode.restart.replica.expiration; a plain one does not.
+func TestShutdownForUpgradeIsARestart(t *testing.T) {
+	for _, tc := range []struct {
+		forUpgrade bool
+		expiration string
+		want       time.Duration
+	}{
+		{true, "", 50 * time.Second},
+		{true, "20", 20 * time.Second},
+		{false, "", 0},
+	} {
+		fd := useFakeData(t)
+		nn := startFakeNameNode(t)
+		c, cfg := testConfig(t, nn.addr(), tempDirs(t, 1)...)
+		if tc.expiration != "" {
+			c.Set("dfs.datanode.restart.replica.expiration", tc.expiration)
+			read, err := ConfigFrom(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.RestartExpiry = read.RestartExpiry
+		}
+		d := startDaemon(t, c, cfg)
+		cl := hadooprpc.NewClient(hadooprpc.ClientConfig{User: "alice", ConnectRetries: -1, Logger: slog.New(slog.DiscardHandler)})
+		if err := cl.Call(context.Background(), d.IPCAddr(), dnipc.ClientDatanodeProtocolName, "shutdownDatanode",
+			&hdfspb.ShutdownDatanodeRequestProto{ForUpgrade: proto.Bool(tc.forUpgrade)}, &hdfspb.ShutdownDatanodeResponseProto{}); err != nil {
+			t.Fatal(err)
+		}
+		cl.Close()
+		if err := <-d.done; err != nil {
+			t.Fatalf("Run after shutdownDatanode: %v", err)
+		}
+		d.done <- nil // for the cleanup
+		fd.mu.Lock()
+		got := fd.restartExpiry
+		fd.mu.Unlock()
+		if got != tc.want {
+			t.Errorf("forUpgrade=%v expiration %q: closed for a restart of %v, want %v", tc.forUpgrade, tc.expiration, got, tc.want)
+		}
+	}
+}
+
 func TestJMXServesDataNodeInfoAndDatasetState(t *testing.T) {
 	useFakeData(t)
 	nn := startFakeNameNode(t)

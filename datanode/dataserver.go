@@ -64,6 +64,7 @@ type blockNotifier interface {
 type dataServer interface {
 	Serve(ln net.Listener) error
 	Close() error
+	CloseForRestart(expiry time.Duration) error // Close for a restart: notices to writing clients, replicas marked
 	XceiverCount() int
 	XmitsInProgress() int
 	Transfer(ctx context.Context, bpid string, b fsdataset.Block, targets []TransferTarget) error

@@ -216,8 +216,10 @@ type fakeData struct {
 	mu        sync.Mutex
 	transfers []string
 	evicted   int
-	closed    chan struct{}
-	once      sync.Once
+	// restartExpiry is what CloseForRestart was given (0: not called).
+	restartExpiry time.Duration
+	closed        chan struct{}
+	once          sync.Once
 }
 
 func (f *fakeData) Serve(ln net.Listener) error {
@@ -234,7 +236,13 @@ func (f *fakeData) Serve(ln net.Listener) error {
 	return nil
 }
 
-func (f *fakeData) Close() error         { f.once.Do(func() { close(f.closed) }); return nil }
+func (f *fakeData) Close() error { f.once.Do(func() { close(f.closed) }); return nil }
+func (f *fakeData) CloseForRestart(expiry time.Duration) error {
+	f.mu.Lock()
+	f.restartExpiry = expiry
+	f.mu.Unlock()
+	return f.Close()
+}
 func (f *fakeData) XceiverCount() int    { return 3 }
 func (f *fakeData) XmitsInProgress() int { return 0 }
 func (f *fakeData) EvictWriters() {

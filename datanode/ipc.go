@@ -109,8 +109,9 @@ func (s *ipcServer) BlockLocalPath(ctx context.Context, b blocks.Extended) (stri
 }
 
 // Shutdown is shutdownDatanode: the daemon stops once the answer is on
-// its way. forUpgrade only changes what is logged: replicas being written
-// are not marked for a restart.
+// its way. forUpgrade makes it a restart: the clients writing through
+// this node get an OOB_RESTART ack and wait for it to come back, and the
+// replicas they were writing are marked to come back RBW.
 func (s *ipcServer) Shutdown(_ context.Context, forUpgrade bool) error {
 	if err := s.d.requestStop(forUpgrade); err != nil {
 		return ioErr(err.Error())

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hdfsd/hdfsd/namenode/storage"
 )
@@ -68,6 +69,22 @@ func (ds *Dataset) loadSlice(v *Volume, bpid string) error {
 // holding the time in ms until which the replica may rejoin its pipeline.
 func RestartMarker(bpCurrent string, id int64) string {
 	return filepath.Join(bpCurrent, DirRBW) + ":." + BlockName(id) + ".restart"
+}
+
+// MarkForRestart leaves the restart marker of replica id, being written,
+// so that the DataNode's next start before until loads it as RBW and its
+// writer's pipeline can take it up again
+// (LocalReplicaInPipeline.createRestartMetaStream).
+func (ds *Dataset) MarkForRestart(bpid string, id int64, until time.Time) error {
+	r, ok := ds.Get(bpid, id)
+	if !ok || r.State != RBW {
+		return replicaErr(Block{ID: id}, "", ErrReplicaNotFound, "no replica being written to mark for a restart")
+	}
+	p := RestartMarker(ds.VolumeOf(r).bpCurrent(bpid), id)
+	if err := storage.WriteFileAtomic(ds.fsys, p, []byte(strconv.FormatInt(until.UnixMilli(), 10))); err != nil {
+		return fmt.Errorf("fsdataset: writing restart marker %s: %w", p, err)
+	}
+	return nil
 }
 
 // applyRestartMarker loads an rbw/ replica as RBW instead of RWR when its

@@ -2,11 +2,13 @@ package fsdataset
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // A new volume is formatted when the namespace arrives, with the files and
@@ -426,6 +428,28 @@ func TestRestartMarkers(t *testing.T) {
 	}
 	if _, err := ds.RecoverRBW(bp, Block{ID: 20, GenStamp: 1}, 2, 700, 700); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A DataNode restarting for an upgrade marks the replicas it was writing
+// until a given time; its next start, before then, finds them RBW.
+func TestMarkForRestart(t *testing.T) {
+	ds, roots := openVols(t, 1, nil)
+	w := writeBlock(t, ds, Block{ID: 22, GenStamp: 1}, pattern(900, 1), 900)
+	if err := ds.MarkForRestart(bp, 22, testNow.Add(50*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	cur := filepath.Join(roots[0], "current", bp, "current")
+	if got, _ := os.ReadFile(RestartMarker(cur, 22)); string(got) != "1795435250000" {
+		t.Fatalf("marker holds %q, want the time in ms", got)
+	}
+	if err := ds.MarkForRestart(bp, 23, testNow); !errors.Is(err, ErrReplicaNotFound) {
+		t.Errorf("marking a replica that is not being written: %v", err)
+	}
+	ds = reopen(t, ds)
+	if r, _ := ds.Get(bp, 22); r.State != RBW || r.BytesAcked != 900 {
+		t.Fatalf("after the restart: %v", r)
 	}
 }
 

@@ -84,6 +84,9 @@ type xceiver struct {
 	remote  string
 	local   string
 	writing atomic.Bool // in WRITE_BLOCK or REPLACE_BLOCK, for EvictWriters
+	// receiving is the client write whose packets this connection is
+	// receiving, for CloseForRestart.
+	receiving atomic.Pointer[clientWrite]
 }
 
 func newXceiver(s *Server, c net.Conn) *xceiver {

@@ -42,6 +42,8 @@ func (w *write) receive() (err error) {
 	if !w.isDatanode && !w.isTransfer {
 		rs.resp = newResponder(w)
 		rs.resp.start()
+		w.x.receiving.Store(&clientWrite{resp: rs.resp, bpid: w.bpid, b: w.b, peer: w.x.remote})
+		defer w.x.receiving.Store(nil)
 		defer func() {
 			if err != nil {
 				rs.resp.abort()

@@ -24,8 +24,9 @@ type ackItem struct {
 // order, and sends the merged acks upstream. After the last packet's ack
 // it finalizes the replica.
 //
-// It owns the upstream writer and the downstream reader; the receiving
-// goroutine hands it packets through queue. When it fails it closes the
+// It owns the downstream reader and writes the upstream acks (under
+// sendMu, which an out-of-band ack from CloseForRestart also takes); the
+// receiving goroutine hands it packets through queue. When it fails it closes the
 // upstream connection, so that the receiver stops too (Hadoop interrupts
 // the receiver thread).
 type responder struct {
@@ -37,6 +38,7 @@ type responder struct {
 	done       chan struct{}
 	doneOnce   sync.Once
 	lastAcked  int64
+	sendMu     sync.Mutex // the upstream writer: acks, and an OOB ack from another goroutine
 
 	// Set before done is closed.
 	err       error
@@ -253,16 +255,50 @@ func reply(s hdfspb.Status) datatransfer.Reply {
 
 // send writes an ack upstream; on failure the responder has failed.
 func (r *responder) send(a datatransfer.PipelineAck) bool {
-	x := r.w.x
-	err := datatransfer.WriteAck(x.out, &a)
-	if err == nil {
-		err = x.out.Flush()
-	}
-	if err != nil {
+	if err := r.write(a); err != nil {
 		r.fail(opErr(err, r.w.what, "sending ack seqno %d upstream", a.Seqno))
 		return false
 	}
 	return true
+}
+
+func (r *responder) write(a datatransfer.PipelineAck) error {
+	x := r.w.x
+	r.sendMu.Lock()
+	defer r.sendMu.Unlock()
+	err := datatransfer.WriteAck(x.out, &a)
+	if err == nil {
+		err = x.out.Flush()
+	}
+	return err
+}
+
+// clientWrite is a client's write this node is receiving, as
+// CloseForRestart sees it from another goroutine: fixed when the
+// responder starts.
+type clientWrite struct {
+	resp *responder
+	bpid string
+	b    fsdataset.Block
+	peer string
+}
+
+// sendOOB sends an out-of-band ack upstream between two regular ones
+// (PacketResponder.sendOOBResponse): seqno -2 and status s, which a
+// client takes as this node's notice (OOB_RESTART: it is restarting and
+// will be back). It is advisory: a failure is logged, the write goes on.
+func (c *clientWrite) sendOOB(s hdfspb.Status) {
+	log := c.resp.w.x.s.log
+	select {
+	case <-c.resp.done:
+		log.Info("xceiver: cannot send an out of band ack: the responder has stopped", "type", s.String(), "block", extName(c.bpid, c.b))
+		return
+	default:
+	}
+	log.Info("xceiver: sending an out of band ack", "type", s.String(), "block", extName(c.bpid, c.b), "peer", c.peer)
+	if err := c.resp.write(datatransfer.PipelineAck{Seqno: datatransfer.UnknownSeqno, Replies: []datatransfer.Reply{reply(s)}}); err != nil {
+		log.Warn("xceiver: error sending an out of band ack", "type", s.String(), "block", extName(c.bpid, c.b), "err", err)
+	}
 }
 
 // fail records err and closes the upstream connection so that the

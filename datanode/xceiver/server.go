@@ -13,6 +13,7 @@ import (
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
 	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datatransfer"
+	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
 // Hadoop's defaults for the settings in Config.
@@ -279,6 +280,51 @@ func (s *Server) Close() error {
 	s.wg.Wait()
 	return errors.Join(errs...)
 }
+
+// CloseForRestart is Close for a DataNode restarting for an upgrade
+// (shutdownDatanode with forUpgrade), as DataNode.shutdown does then:
+// each client whose block this node is receiving gets an OOB_RESTART ack
+// first, so that it waits for the node to come back rather than drop it
+// from its pipeline; a second later the connections close, and the
+// replicas still being written are marked to come back RBW if the node
+// starts again within expiry (dfs.datanode.restart.replica.expiration).
+func (s *Server) CloseForRestart(expiry time.Duration) error {
+	s.mu.Lock()
+	var writes []*clientWrite
+	if !s.mu.closed {
+		for x := range s.mu.conns {
+			if w := x.receiving.Load(); w != nil {
+				writes = append(writes, w)
+			}
+		}
+	}
+	s.mu.Unlock()
+	for _, w := range writes {
+		w.sendOOB(hdfspb.Status_OOB_RESTART)
+	}
+	if len(writes) > 0 {
+		// Hadoop gives clients this long to read the notice before their
+		// connections close, which they might otherwise react to first.
+		time.Sleep(restartNoticeTime)
+	}
+	err := s.Close()
+	until := time.Now().Add(expiry)
+	for _, w := range writes {
+		if r, ok := s.ds.Get(w.bpid, w.b.ID); !ok || r.State != fsdataset.RBW {
+			continue // finished, or given up, meanwhile
+		}
+		if merr := s.ds.MarkForRestart(w.bpid, w.b.ID, until); merr != nil {
+			// The replica then comes back RWR: its client recovers the
+			// pipeline without this node.
+			s.log.Warn("xceiver: cannot mark a replica for the restart", "block", extName(w.bpid, w.b), "err", merr)
+		}
+	}
+	return err
+}
+
+// restartNoticeTime is how long CloseForRestart leaves between the
+// OOB_RESTART acks and closing the connections.
+var restartNoticeTime = time.Second
 
 // XceiverCount is the number of data transfer connections being served
 // (the heartbeat's xceiverCount).
