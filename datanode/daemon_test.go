@@ -563,6 +563,29 @@ func TestRefreshNamenodesAddsAndRemovesNameservices(t *testing.T) {
 		t.Errorf("ns1 still gets heartbeats after its removal (%d, had %d)", len(nn1.mu.heartbeats), beats)
 	}
 	nn1.mu.Unlock()
+	// ns1's pool is unloaded, kept on disk until deleteBlockPool; ns2's,
+	// in service, cannot be deleted.
+	if got := d.ds.BlockPools(); !slices.Equal(got, []string{bp2}) {
+		t.Errorf("block pools loaded after removing ns1: %v", got)
+	}
+	bpDir := filepath.Join(dirs[0], "current", testBPID)
+	if _, err := os.Stat(bpDir); err != nil {
+		t.Fatalf("ns1's block pool left the disk: %v", err)
+	}
+	deletePool := func(bpid string) error {
+		return cl.Call(context.Background(), d.IPCAddr(), dnipc.ClientDatanodeProtocolName, "deleteBlockPool",
+			&hdfspb.DeleteBlockPoolRequestProto{BlockPool: proto.String(bpid), Force: proto.Bool(false)}, &hdfspb.DeleteBlockPoolResponseProto{})
+	}
+	var re *hadooprpc.RemoteError
+	if err := deletePool(bp2); !errors.As(err, &re) || re.Message != "The block pool is still running. First do a refreshNamenodes to shutdown the block pool service" {
+		t.Errorf("deleting the pool in service: %v", err)
+	}
+	if err := deletePool(testBPID); err != nil {
+		t.Fatalf("deleting ns1's empty pool: %v", err)
+	}
+	if _, err := os.Stat(bpDir); !os.IsNotExist(err) {
+		t.Errorf("ns1's block pool is still on disk: %v", err)
+	}
 	select {
 	case err := <-d.done:
 		t.Fatalf("the DataNode stopped: %v", err)

@@ -77,14 +77,22 @@ func (s *ipcServer) RefreshNamenodes(context.Context) error {
 	return nil
 }
 
-// DeleteBlockPool refuses a block pool in service, as Hadoop does.
-// Deleting a retired one is not supported.
+// DeleteBlockPool removes a block pool no service runs for from every
+// volume (DataNode.deleteBlockPool): refused while its service runs, and,
+// unless forced, while it holds replica files.
 func (s *ipcServer) DeleteBlockPool(_ context.Context, bpid string, force bool) error {
 	s.d.log.Info("deleteBlockPool command received", "bpid", bpid, "force", force)
 	if s.d.poolOf(bpid) != nil {
+		s.d.log.Warn("The block pool is still running, cannot be deleted.", "bpid", bpid)
 		return ioErr("The block pool is still running. First do a refreshNamenodes to shutdown the block pool service")
 	}
-	return ioErr("deleteBlockPool of " + bpid + " is not supported by this DataNode")
+	if err := s.d.ds.DeleteBlockPool(bpid, force); err != nil {
+		if errors.Is(err, fsdataset.ErrBlockPoolNotEmpty) {
+			return ioErr("Cannot delete block pool, it contains some block files")
+		}
+		return ioErr(err.Error())
+	}
+	return nil
 }
 
 // BlockLocalPath serves only the users of

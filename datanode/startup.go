@@ -235,7 +235,8 @@ func (d *Daemon) newPool(ns string, nameNodes []string) (*pool, error) {
 // nameservices no longer configured stop; a nameservice whose NameNodes
 // changed gets a new service (it registers and reports again); a new
 // nameservice gets a service of its own. The block pools of stopped
-// services stay on disk and loaded, no longer reported to anyone.
+// services are unloaded and stay on disk (deleteBlockPool removes them);
+// a new service of the same nameservice loads its pool again.
 func (d *Daemon) refreshNamenodes(nns []conf.NNAddr) error {
 	d.refreshMu.Lock()
 	defer d.refreshMu.Unlock()
@@ -254,7 +255,15 @@ func (d *Daemon) refreshNamenodes(nns []conf.NNAddr) error {
 			p.cancel()
 			<-p.done
 		}
-		d.log.Info("Refresh: stopped the block pool service", "nameservice", p.nameservice, "namenodes", p.nameNodes, "bpid", p.bpid)
+		d.poolsMu.Lock()
+		bpid := p.bpid
+		d.poolsMu.Unlock()
+		d.log.Info("Refresh: stopped the block pool service", "nameservice", p.nameservice, "namenodes", p.nameNodes, "bpid", bpid)
+		if bpid != "" {
+			if err := d.ds.ShutdownBlockPool(bpid); err != nil {
+				d.log.Warn("Refresh: unloading the block pool", "bpid", bpid, "err", err)
+			}
+		}
 	}
 	var errs []error
 	for _, ns := range order {

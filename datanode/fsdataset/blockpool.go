@@ -195,3 +195,113 @@ func (ds *Dataset) saveDfsUsed(v *Volume, bpid string) error {
 	}
 	return nil
 }
+
+// ShutdownBlockPool takes a block pool out of service and leaves its
+// files alone (FsDatasetImpl.shutdownBlockPool): its writers stop, its
+// dfsUsed is saved, and its replicas leave the map and the volumes'
+// usage. AddBlockPool loads it again from disk.
+func (ds *Dataset) ShutdownBlockPool(bpid string) error {
+	ds.mu.Lock()
+	if _, ok := ds.mu.pools[bpid]; !ok {
+		ds.mu.Unlock()
+		return fmt.Errorf("%w: block pool %s is not in service", ErrInvalid, bpid)
+	}
+	var ws []*Writer
+	for k, w := range ds.mu.writers {
+		if k.bpid == bpid {
+			ws = append(ws, w)
+		}
+	}
+	ds.mu.Unlock()
+	ds.cfg.Logf("Removing block pool %s", bpid)
+	for _, w := range ws {
+		w.stop()
+	}
+	var errs []error
+	for _, v := range ds.healthy() {
+		v.mu.Lock()
+		loaded := v.mu.loaded[bpid]
+		v.mu.Unlock()
+		if loaded {
+			errs = append(errs, ds.saveDfsUsed(v, bpid))
+		}
+		v.mu.Lock()
+		delete(v.mu.loaded, bpid)
+		delete(v.mu.dfsUsed, bpid)
+		v.mu.Unlock()
+	}
+	ds.mu.Lock()
+	delete(ds.mu.pools, bpid)
+	ds.mu.Unlock()
+	return errors.Join(errs...)
+}
+
+// DeleteBlockPool removes a block pool that is not in service from every
+// volume (FsDatasetImpl.deleteBlockPool). Unless force is set, a pool
+// with replica files left in finalized/ or rbw/ on any volume is refused
+// and nothing is deleted.
+func (ds *Dataset) DeleteBlockPool(bpid string, force bool) error {
+	ds.mu.Lock()
+	_, inService := ds.mu.pools[bpid]
+	ds.mu.Unlock()
+	if inService {
+		return fmt.Errorf("%w: block pool %s is in service", ErrInvalid, bpid)
+	}
+	vols := ds.healthy()
+	if !force {
+		for _, v := range vols {
+			empty, err := ds.bpDirEmpty(v, bpid)
+			if err != nil {
+				return err
+			}
+			if !empty {
+				ds.cfg.Logf("%s has some block files, cannot delete unless forced", bpid)
+				return ErrBlockPoolNotEmpty
+			}
+		}
+	}
+	for _, v := range vols {
+		if err := ds.fsys.RemoveAll(v.bpDir(bpid)); err != nil {
+			return fmt.Errorf("fsdataset: deleting block pool %s: %w", v.bpDir(bpid), err)
+		}
+	}
+	return nil
+}
+
+// bpDirEmpty reports whether a volume holds no file under the pool's
+// finalized/ and nothing in its rbw/ (FsVolumeImpl.isBPDirEmpty).
+func (ds *Dataset) bpDirEmpty(v *Volume, bpid string) (bool, error) {
+	cur := v.bpCurrent(bpid)
+	names, err := ds.fsys.ReadDir(filepath.Join(cur, DirRBW))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("fsdataset: %w", err)
+	}
+	if len(names) > 0 {
+		return false, nil
+	}
+	return ds.noFilesBelow(filepath.Join(cur, DirFinalized))
+}
+
+func (ds *Dataset) noFilesBelow(dir string) (bool, error) {
+	names, err := ds.fsys.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("fsdataset: %w", err)
+	}
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		fi, err := ds.fsys.Stat(p)
+		if err != nil {
+			return false, fmt.Errorf("fsdataset: %w", err)
+		}
+		if !fi.IsDir() {
+			return false, nil
+		}
+		if empty, err := ds.noFilesBelow(p); err != nil || !empty {
+			return false, err
+		}
+	}
+	return true, nil
+}

@@ -36,6 +36,9 @@ var (
 	ErrCorrupt = errors.New("fsdataset: corrupt replica")
 	// ErrInvalid: an argument Hadoop would refuse.
 	ErrInvalid = errors.New("fsdataset: invalid argument")
+	// ErrBlockPoolNotEmpty refuses deleting a block pool with replica
+	// files unforced.
+	ErrBlockPoolNotEmpty = errors.New("fsdataset: Cannot delete block pool, it contains some block files")
 )
 
 // Hadoop's ReplicaNotFoundException message prefixes.
