@@ -90,7 +90,7 @@ var argCounts = map[string]struct{ min, max int }{
 	"-listOpenFiles": {1, 4}, "-finalizeUpgrade": {1, 1}, "-upgrade": {2, 2},
 	"-refreshNamenodes": {2, 2}, "-getBalancerBandwidth": {2, 2}, "-shutdownDatanode": {2, 3},
 	"-evictWriters": {2, 2}, "-getDatanodeInfo": {2, 2}, "-triggerBlockReport": {2, 5},
-	"-getVolumeReport": {2, 2}, "-deleteBlockPool": {3, 4},
+	"-getVolumeReport": {2, 2}, "-deleteBlockPool": {3, 4}, "-printTopology": {1, 1},
 }
 
 // run is DFSAdmin.run: check the argument count, run the command, and turn
@@ -151,6 +151,8 @@ func (a *dfsAdmin) dispatch(ctx context.Context, cmd string, argv []string) (int
 		return a.rollEdits(ctx)
 	case "-refreshNodes":
 		return a.refreshNodes(ctx)
+	case "-printTopology":
+		return 0, a.printTopology(ctx)
 	case "-metasave":
 		return a.metaSave(ctx, argv[1])
 	case "-setQuota", "-clrQuota", "-setSpaceQuota", "-clrSpaceQuota":

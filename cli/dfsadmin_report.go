@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,6 +177,55 @@ func datanodeReport(d hdfsclient.DatanodeInfo, n conf.Network, loc *time.Locatio
 	b.WriteString("Last Block Report: " + last + "\n")
 	fmt.Fprintf(&b, "Num of Blocks: %d\n", d.NumBlocks)
 	return b.String()
+}
+
+// printTopology is DFSAdmin.printTopology: the racks of the active
+// NameNode's DataNodes in order, each with its nodes (sorted, as Hadoop's
+// comment intends; its HashMap leaves them unordered), the host name of
+// their IP, and their admin state.
+func (a *dfsAdmin) printTopology(ctx context.Context) error {
+	dfs, err := a.dfs()
+	if err != nil {
+		return err
+	}
+	nodes, err := dfs.Active().DatanodeReport(ctx, hdfsclient.ReportAll)
+	if err != nil {
+		return err
+	}
+	racks := map[string]map[string]string{}
+	for _, d := range nodes {
+		if racks[d.Location] == nil {
+			racks[d.Location] = map[string]string{}
+		}
+		racks[d.Location][d.Name()] = adminStateName(d.AdminState)
+	}
+	for _, r := range slices.Sorted(maps.Keys(racks)) {
+		fmt.Fprintln(a.out, "Rack: "+r)
+		for _, n := range slices.Sorted(maps.Keys(racks[r])) {
+			line := "   " + n
+			if h, ok := hostNameOfIP(a.net, n); ok {
+				line += " (" + h + ")"
+			}
+			fmt.Fprintln(a.out, line+" "+racks[r][n])
+		}
+		fmt.Fprintln(a.out)
+	}
+	return nil
+}
+
+// adminStateName is DatanodeInfo.AdminStates.toString.
+func adminStateName(s hdfsclient.AdminState) string {
+	switch s {
+	case hdfsclient.Decommissioned:
+		return "Decommissioned"
+	case hdfsclient.DecommissionInProgress:
+		return "Decommission In Progress"
+	case hdfsclient.InMaintenance:
+		return "In Maintenance"
+	case hdfsclient.EnteringMaintenance:
+		return "Entering Maintenance"
+	}
+	return "In Service"
 }
 
 func adminStatus(s hdfsclient.AdminState) string {

@@ -420,3 +420,41 @@ func TestRequestsCarryTheStockFields(t *testing.T) {
 		}
 	}
 }
+
+// -printTopology prints each rack, in order, with its DataNodes, the host
+// name of their IP and their admin state, a blank line after each rack.
+func TestPrintTopology(t *testing.T) {
+	dn := func(ip string, port uint32, rack string, st hdfspb.DatanodeInfoProto_AdminState) *hdfspb.DatanodeInfoProto {
+		return &hdfspb.DatanodeInfoProto{
+			Id: &hdfspb.DatanodeIDProto{IpAddr: proto.String(ip), HostName: proto.String("dn"), DatanodeUuid: proto.String(ip),
+				XferPort: proto.Uint32(port), InfoPort: proto.Uint32(9864), IpcPort: proto.Uint32(9867)},
+			Location: proto.String(rack), AdminState: st.Enum(),
+		}
+	}
+	f := &fakeNN{answers: map[string][]proto.Message{
+		"getDatanodeReport": ans(&hdfspb.GetDatanodeReportResponseProto{Di: []*hdfspb.DatanodeInfoProto{
+			dn("10.0.0.3", 9866, "/r2", hdfspb.DatanodeInfoProto_NORMAL),
+			dn("10.0.0.2", 9866, "/r1", hdfspb.DatanodeInfoProto_DECOMMISSIONED),
+			dn("10.0.0.1", 9866, "/r1", hdfspb.DatanodeInfoProto_NORMAL),
+			dn("10.0.0.4", 9866, "/r2", hdfspb.DatanodeInfoProto_ENTERING_MAINTENANCE),
+		}}),
+	}}
+	code, out, errs, _ := runAdmin(t, single(serveFake(t, f)), "-printTopology")
+	want := "Rack: /r1\n" +
+		"   10.0.0.1:9866 (localhost) In Service\n" +
+		"   10.0.0.2:9866 (localhost) Decommissioned\n" +
+		"\n" +
+		"Rack: /r2\n" +
+		"   10.0.0.3:9866 (localhost) In Service\n" +
+		"   10.0.0.4:9866 (localhost) Entering Maintenance\n" +
+		"\n"
+	if code != 0 || errs != "" || out != want {
+		t.Fatalf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errs, out, want)
+	}
+	if got := strings.Join(f.requests, ","); got != "getDatanodeReport" {
+		t.Errorf("calls %s", got)
+	}
+	if code, _, errs, _ := runAdmin(t, nil, "-printTopology", "x"); code != dfsadminFailure || !strings.HasPrefix(errs, "Usage: hdfs dfsadmin [-printTopology]") {
+		t.Errorf("an extra argument: exit %d, stderr %q", code, errs)
+	}
+}
