@@ -206,7 +206,10 @@ func (c *Cluster) startDataNode(ctx context.Context, i int) error {
 	if err != nil {
 		return err
 	}
-	dn, err := datanode.Start(ctx, dc, cfg, datanode.Options{Logger: c.opts.Logger.With("daemon", fmt.Sprintf("datanode%d", i))})
+	// refreshNamenodes re-reads the configuration the cluster gives the
+	// DataNode: the same one, so it keeps its services.
+	reload := func() (*conf.Conf, error) { return c.DataNodeConf(i), nil }
+	dn, err := datanode.Start(ctx, dc, cfg, datanode.Options{Logger: c.opts.Logger.With("daemon", fmt.Sprintf("datanode%d", i)), Reload: reload})
 	if err != nil {
 		return fmt.Errorf("minicluster: datanode %d: %w", i, err)
 	}
