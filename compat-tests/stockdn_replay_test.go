@@ -1,0 +1,199 @@
+package compattests
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/hdfsd/hdfsd/internal/golden"
+)
+
+// Three stock 3.3.2 DataNodes, as recorded restarting on cluster P's
+// blocks (captures/b2-dn-nn-restart), talk to our NameNode running on
+// cluster P's name directory: each recorded DataNodeProtocol session is
+// sent as the stock DataNode sent it, byte for byte (versionRequest,
+// registerDatanode, heartbeats with their storage reports, the full block
+// report in BlockListAsLongs buffers, incremental reports naming blocks
+// of files the archive does not have). Every call succeeds; the NameNode
+// then has three live DataNodes, leaves safe mode on their reports, and
+// fsck finds every block of the namespace on them.
+func TestStockDataNodeSessionsServeOurNameNode(t *testing.T) {
+	requireHdfsd(t)
+	names := golden.Extract(t, "hadoop-3.3.2", "nn-namedir.tgz")
+	dir := t.TempDir()
+	site := goldenSite()
+	site["dfs.namenode.name.dir"] = filepath.Join(names, "nn")
+	port, err := freePort() // a fixed web port, for fsck
+	must(t, err)
+	site["dfs.namenode.http-address"] = fmt.Sprintf("127.0.0.1:%d", port)
+	c := &goldenCluster{realCluster{nn: newRealNameNode(filepath.Join(dir, "nn"), site), dir: dir}}
+	t.Cleanup(func() {
+		if err := c.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	c.startNameNodeUpgrading(t)
+
+	sessions, _ := filepath.Glob(filepath.Join(golden.Path(t, "hadoop-3.3.2", "captures", "b2-dn-nn-restart"), "conn*.c2s.bin"))
+	if len(sessions) != 3 {
+		t.Fatalf("recorded DataNode sessions: %v, want 3", sessions)
+	}
+	for _, s := range sessions {
+		c2s, err := os.ReadFile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls, err := replayRPCSession(c.nn.address(), c2s)
+		if err != nil {
+			t.Fatalf("%s: %v (after %s)", filepath.Base(s), err, strings.Join(calls, ","))
+		}
+		t.Logf("%s: %d calls answered SUCCESS", filepath.Base(s), len(calls))
+		if !strings.HasPrefix(strings.Join(calls, ","), "versionRequest,registerDatanode,sendHeartbeat") ||
+			!strings.Contains(strings.Join(calls, ","), "blockReport") {
+			t.Errorf("%s: calls %v", filepath.Base(s), calls)
+		}
+	}
+	must(t, c.waitLive(3, 10*time.Second))
+	c.waitSafeModeOff(t)
+	out, err := c.hdfsdAdmin("fsck", "/")
+	if err != nil || !strings.Contains(out, "Status: HEALTHY") || !strings.Contains(out, "Number of data-nodes:\t3") ||
+		!strings.Contains(out, "Missing blocks:\t\t0") {
+		t.Fatalf("fsck after the stock DataNodes reported: %v\n%s", err, out)
+	}
+}
+
+// replayRPCSession sends a recorded Hadoop RPC client stream to addr: the
+// 7-byte preamble, then each length-prefixed frame as recorded, waiting
+// after each call for its answer and requiring SUCCESS. It returns the
+// methods called. (The headers are read with protowire: this package
+// links colinmarc's copies of Hadoop's .proto files, so ours cannot be
+// registered beside them.)
+func replayRPCSession(addr string, c2s []byte) ([]string, error) {
+	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	const preambleLen = 7 // "hrpc", version, service class, auth protocol
+	if len(c2s) < preambleLen || string(c2s[:4]) != "hrpc" {
+		return nil, errors.New("no hrpc preamble")
+	}
+	if _, err := conn.Write(c2s[:preambleLen]); err != nil {
+		return nil, err
+	}
+	in := bytes.NewReader(c2s[preambleLen:])
+	answers := bufio.NewReader(conn)
+	var calls []string
+	for {
+		frame, err := readRPCFrame(in)
+		if err == io.EOF {
+			return calls, nil
+		}
+		if err != nil {
+			return calls, fmt.Errorf("recorded frame: %w", err)
+		}
+		header, body, err := nextDelimited(frame)
+		if err != nil {
+			return calls, fmt.Errorf("recorded request header: %w", err)
+		}
+		callID := protowire.DecodeZigZag(fieldVarint(header, 3)) // RpcRequestHeaderProto.callId, sint32
+		conn.SetDeadline(time.Now().Add(30 * time.Second))
+		if _, err := conn.Write(append(binary.BigEndian.AppendUint32(nil, uint32(len(frame))), frame...)); err != nil {
+			return calls, err
+		}
+		if callID < 0 {
+			continue // the connection context: no answer
+		}
+		reqHeader, _, err := nextDelimited(body)
+		if err != nil {
+			return calls, fmt.Errorf("recorded call %d: %w", callID, err)
+		}
+		method := string(fieldBytes(reqHeader, 1)) // RequestHeaderProto.methodName
+		calls = append(calls, method)
+		answer, err := readRPCFrame(answers)
+		if err != nil {
+			return calls, fmt.Errorf("answer to %s: %w", method, err)
+		}
+		ah, _, err := nextDelimited(answer)
+		if err != nil {
+			return calls, fmt.Errorf("answer to %s: %w", method, err)
+		}
+		// RpcResponseHeaderProto: callId 1, status 2 (0 SUCCESS),
+		// exceptionClassName 4, errorMsg 5.
+		if st, id := fieldVarint(ah, 2), fieldVarint(ah, 1); st != 0 || int64(id) != callID {
+			return calls, fmt.Errorf("%s (call %d) answered status %d for call %d: %s %s", method, callID, st, id, fieldBytes(ah, 4), fieldBytes(ah, 5))
+		}
+	}
+}
+
+// readRPCFrame reads one 4-byte length-prefixed frame.
+func readRPCFrame(r io.Reader) ([]byte, error) {
+	var n [4]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		return nil, err
+	}
+	size := binary.BigEndian.Uint32(n[:])
+	if size == 0 || size > 64<<20 {
+		return nil, fmt.Errorf("frame of %d bytes", size)
+	}
+	b := make([]byte, size)
+	_, err := io.ReadFull(r, b)
+	return b, err
+}
+
+// nextDelimited splits a varint-delimited message from what follows.
+func nextDelimited(b []byte) (msg, rest []byte, err error) {
+	n, k := protowire.ConsumeVarint(b)
+	if k < 0 || uint64(len(b)-k) < n {
+		return nil, nil, errors.New("truncated delimited message")
+	}
+	return b[k : k+int(n)], b[k+int(n):], nil
+}
+
+// fieldVarint and fieldBytes return a top-level field of a message (0 or
+// nil when absent).
+func fieldVarint(m []byte, num protowire.Number) uint64 {
+	var v uint64
+	eachField(m, func(n protowire.Number, t protowire.Type, b []byte) {
+		if n == num && t == protowire.VarintType {
+			v, _ = protowire.ConsumeVarint(b)
+		}
+	})
+	return v
+}
+
+func fieldBytes(m []byte, num protowire.Number) []byte {
+	var v []byte
+	eachField(m, func(n protowire.Number, t protowire.Type, b []byte) {
+		if n == num && t == protowire.BytesType {
+			v, _ = protowire.ConsumeBytes(b)
+		}
+	})
+	return v
+}
+
+func eachField(m []byte, fn func(protowire.Number, protowire.Type, []byte)) {
+	for len(m) > 0 {
+		n, t, k := protowire.ConsumeTag(m)
+		if k < 0 {
+			return
+		}
+		l := protowire.ConsumeFieldValue(n, t, m[k:])
+		if l < 0 {
+			return
+		}
+		fn(n, t, m[k:k+l])
+		m = m[k+l:]
+	}
+}
