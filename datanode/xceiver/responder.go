@@ -26,9 +26,9 @@ type ackItem struct {
 //
 // It owns the downstream reader and writes the upstream acks (under
 // sendMu, which an out-of-band ack from CloseForRestart also takes); the
-// receiving goroutine hands it packets through queue. When it fails it closes the
-// upstream connection, so that the receiver stops too (Hadoop interrupts
-// the receiver thread).
+// receiving goroutine hands it packets through queue. When it fails it
+// closes the upstream connection, so that the receiver stops too (Hadoop
+// interrupts the receiver thread).
 type responder struct {
 	w          *write
 	downstream bool // a next node exists (HAS_DOWNSTREAM_IN_PIPELINE)
