@@ -39,9 +39,9 @@ func checkInvariants(t *testing.T, m *Manager) {
 				t.Fatalf("blk_%d: queue %d not holding it", r.id, r.queue-1)
 			}
 		}
-		for _, st := range m.corrupt[uint32(s)] {
-			if !m.blocks.hasReplica(uint32(s), st) {
-				t.Fatalf("blk_%d: corrupt replica on %d not stored", r.id, st)
+		for _, x := range m.corrupt[uint32(s)] {
+			if !m.blocks.hasReplica(uint32(s), x.st) {
+				t.Fatalf("blk_%d: corrupt replica on %d not stored", r.id, x.st)
 			}
 		}
 	}

@@ -21,7 +21,7 @@ type Manager struct {
 
 	blocks  blockMap
 	uc      map[uint32]*ucInfo  // expected locations of open blocks
-	corrupt map[uint32][]uint32 // slot -> storages with corrupt replicas
+	corrupt map[uint32][]corruptReplica // slot -> storages with corrupt replicas
 	pending map[uint32]*pendingRec
 	needed  lowRedundancy
 
@@ -74,7 +74,7 @@ func New(cfg Config, resolve Resolver, rnd *rand.Rand) (*Manager, error) {
 		resolve:     resolve,
 		blocks:      newBlockMap(),
 		uc:          make(map[uint32]*ucInfo),
-		corrupt:     make(map[uint32][]uint32),
+		corrupt:     make(map[uint32][]corruptReplica),
 		pending:     make(map[uint32]*pendingRec),
 		needed:      newLowRedundancy(),
 		byUUID:      make(map[string]int),

@@ -43,22 +43,35 @@ func (m *Manager) count(s uint32, skipNode int) counts {
 	return c
 }
 
-func (m *Manager) isCorrupt(s, st uint32) bool {
+// corruptReplica is a storage's corrupt replica of a block (an entry of
+// Hadoop's CorruptReplicasMap). byGenStamp: it was marked for a wrong
+// generation stamp (Reason.GENSTAMP_MISMATCH), which a later report of
+// the block's own stamp clears; the latest mark's reason counts.
+type corruptReplica struct {
+	st         uint32
+	byGenStamp bool
+}
+
+// corruptEntry returns st's entry in the corrupt replicas of s, or nil.
+func (m *Manager) corruptEntry(s, st uint32) *corruptReplica {
 	if m.blocks.recs[s].flags&flagCorrupt == 0 {
-		return false
+		return nil
 	}
-	for _, x := range m.corrupt[s] {
-		if x == st {
-			return true
+	c := m.corrupt[s]
+	for i := range c {
+		if c[i].st == st {
+			return &c[i]
 		}
 	}
-	return false
+	return nil
 }
+
+func (m *Manager) isCorrupt(s, st uint32) bool { return m.corruptEntry(s, st) != nil }
 
 func (m *Manager) unmarkCorrupt(s, st uint32) {
 	c := m.corrupt[s]
 	for i, x := range c {
-		if x == st {
+		if x.st == st {
 			c = append(c[:i], c[i+1:]...)
 			break
 		}
@@ -181,8 +194,8 @@ func (m *Manager) invalidateReplica(s, st uint32, t int64) {
 // invalidateCorrupt deletes every corrupt replica of s
 // (invalidateCorruptReplicas).
 func (m *Manager) invalidateCorrupt(s uint32, t int64) {
-	for _, st := range append([]uint32(nil), m.corrupt[s]...) {
-		m.invalidateReplica(s, st, t)
+	for _, x := range append([]corruptReplica(nil), m.corrupt[s]...) {
+		m.invalidateReplica(s, x.st, t)
 	}
 }
 
@@ -203,8 +216,8 @@ func (m *Manager) CorruptReplicas(id int64) []blocks.DatanodeID {
 		return nil
 	}
 	var out []blocks.DatanodeID
-	for _, st := range m.corrupt[s] {
-		out = append(out, m.nodeOf(st).id)
+	for _, x := range m.corrupt[s] {
+		out = append(out, m.nodeOf(x.st).id)
 	}
 	return out
 }

@@ -87,7 +87,7 @@ func (m *Manager) diffReport(ni int, st uint32, replicas []Replica, t int64) {
 func (m *Manager) applyReported(s, st uint32, rep Replica, t int64) {
 	r := &m.blocks.recs[s]
 	if corrupt, staleGS := checkCorrupt(r, rep); corrupt {
-		m.markCorrupt(s, st, rep.GenStamp, rep.NumBytes, staleGS, t)
+		m.markCorrupt(s, st, rep.GenStamp, rep.NumBytes, staleGS, r.genStamp != rep.GenStamp, t)
 		return
 	}
 	if isUnderConstruction(r.state, rep.State) {
@@ -95,7 +95,17 @@ func (m *Manager) applyReported(s, st uint32, rep Replica, t int64) {
 			u.add(st, rep.State)
 		}
 	}
-	if rep.State == Finalized && (!m.blocks.hasReplica(s, st) || m.isCorrupt(s, st)) {
+	if rep.State != Finalized {
+		return
+	}
+	cleared := false
+	if e := m.corruptEntry(s, st); e != nil && e.byGenStamp {
+		// An earlier report of this replica carried a stamp the block
+		// has since left; this one carries the block's own.
+		m.unmarkCorrupt(s, st)
+		cleared = true
+	}
+	if cleared || !m.blocks.hasReplica(s, st) || m.isCorrupt(s, st) {
 		m.addStoredBlock(s, st, t)
 	}
 }
@@ -149,13 +159,16 @@ func isUnderConstruction(b BlockState, rs ReplicaState) bool {
 // for reconstruction and the replica deleted once that is done. gs and
 // numBytes are the corrupt replica's as reported
 // (BlockToMarkCorrupt.getCorrupted): a DataNode deletes a replica only
-// when the generation stamp it is told matches its own.
-func (m *Manager) markCorrupt(s, st uint32, gs, numBytes int64, staleGS bool, t int64) {
+// when the generation stamp it is told matches its own. byGenStamp
+// records why it is corrupt (see corruptReplica).
+func (m *Manager) markCorrupt(s, st uint32, gs, numBytes int64, staleGS, byGenStamp bool, t int64) {
 	if m.blocks.addReplica(s, st) {
 		m.storages[st].blocks[s] = struct{}{}
 	}
-	if !m.isCorrupt(s, st) {
-		m.corrupt[s] = append(m.corrupt[s], st)
+	if e := m.corruptEntry(s, st); e != nil {
+		e.byGenStamp = byGenStamp
+	} else {
+		m.corrupt[s] = append(m.corrupt[s], corruptReplica{st: st, byGenStamp: byGenStamp})
 		m.blocks.recs[s].flags |= flagCorrupt
 	}
 	m.updateSafe(s)
@@ -237,7 +250,7 @@ func (m *Manager) ReportBadBlock(id, genStamp int64, uuid, storageID string, now
 		}
 	}
 	r := &m.blocks.recs[s]
-	m.markCorrupt(s, st, genStamp, r.numBytes, r.genStamp > genStamp, ms(now))
+	m.markCorrupt(s, st, genStamp, r.numBytes, r.genStamp > genStamp, false, ms(now))
 	return nil
 }
 

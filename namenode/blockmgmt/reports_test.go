@@ -190,3 +190,47 @@ func TestStaleReplicaIsInvalidatedWithItsOwnGenStamp(t *testing.T) {
 	}
 	expect(t, "invalidate", join(got), "blk_1_999 len=0")
 }
+
+// A replica marked corrupt for a wrong generation stamp (a report that
+// was overtaken: the block's stamp moved on, by an append or a pipeline
+// recovery) is live once the same storage reports it with the block's
+// stamp (BlockManager.addStoredBlock clears a GENSTAMP_MISMATCH entry).
+// A replica marked corrupt for another reason stays corrupt.
+func TestRightGenStampClearsAStaleGenStampMark(t *testing.T) {
+	c := newCluster(t, DefaultConfig())
+	c.m.SetPopulateQueues(false, c.now)
+	c.m.LoadBlock(1, 1020, 1048576, 16386, 2, true)
+	c.m.LoadBlock(2, 1000, 1024, 16386, 2, true)
+	c.addNode("")
+	c.addNode("")
+	c.fullReport("dn1")
+	c.fullReport("dn2")
+	ibr := func(n string, id, gs, size int64) {
+		if err := c.m.IncrementalReport("uuid-"+n, "DS-"+n, []IncrementalEntry{{ID: id, GenStamp: gs, NumBytes: size, Status: Received}}, c.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"dn1", "dn2"} {
+		ibr(n, 1, 1019, 700000) // before the last append
+	}
+	expect(t, "corrupt before", len(c.m.CorruptReplicas(1)), 2)
+	for _, n := range []string{"dn1", "dn2"} {
+		ibr(n, 1, 1020, 1048576)
+	}
+	expect(t, "corrupt after the right stamp", len(c.m.CorruptReplicas(1)), 0)
+	expect(t, "replicas", join(c.holders(1)), "dn1 dn2")
+	safe, _, _ := c.m.SafeCounts()
+	expect(t, "safe", safe, int64(1))
+
+	// A wrong length is not cleared by a report with the right stamp.
+	ibr("dn1", 2, 1000, 7)
+	ibr("dn1", 2, 1000, 1024)
+	expect(t, "corrupt for its length", len(c.m.CorruptReplicas(2)), 1)
+	// Nor is a replica a reader or scanner reported bad.
+	ibr("dn2", 2, 1000, 1024)
+	if err := c.m.ReportBadBlock(2, 1000, "uuid-dn2", "DS-dn2", c.now); err != nil {
+		t.Fatal(err)
+	}
+	ibr("dn2", 2, 1000, 1024)
+	expect(t, "corrupt reported bad", len(c.m.CorruptReplicas(2)), 2)
+}
