@@ -19,120 +19,156 @@ import (
 	"github.com/hdfsd/hdfsd/internal/golden"
 )
 
-// Three stock 3.3.2 DataNodes, as recorded restarting on cluster P's
-// blocks (captures/b2-dn-nn-restart), talk to our NameNode running on
-// cluster P's name directory: each recorded DataNodeProtocol session is
-// sent as the stock DataNode sent it, byte for byte (versionRequest,
-// registerDatanode, heartbeats with their storage reports, the full block
-// report in BlockListAsLongs buffers, incremental reports naming blocks
-// of files the archive does not have). Every call succeeds; the NameNode
-// then has three live DataNodes, leaves safe mode on their reports, and
-// fsck finds every block of the namespace on them.
+// Three stock 3.3.2 DataNodes talk to our NameNode running on cluster
+// P's name directory: each recorded DataNodeProtocol session is sent as
+// the stock DataNode sent it, byte for byte, and every call must succeed.
+//
+// b2-dn-nn-restart is the DataNodes restarting on cluster P's blocks
+// (versionRequest, registerDatanode, heartbeats with their storage
+// reports, the full block report in BlockListAsLongs buffers, incremental
+// reports naming blocks of files the archive does not have).
+// After it the NameNode has three live DataNodes, leaves safe mode on
+// their reports, and fsck finds every block of the namespace on them.
+//
+// b1-dn-nn-fresh-cluster is the same DataNodes from their first start
+// through the whole workload that made the archive: an empty first
+// report, then the incremental reports of every write, append, truncate
+// and delete, with the generation stamps each block had on the way. Its
+// commitBlockSynchronization calls finish block recoveries the archive
+// has finished already, and may be refused. The NameNode leaves safe mode
+// with no corrupt replica: a replica first reported with a stamp the
+// block has since left is live once reported with the final one. Some
+// blocks end up short, as replaying cannot avoid: where the recorded
+// DataNodes report deleting the excess replicas the stock NameNode chose
+// after a setrep, ours chose its own.
 func TestStockDataNodeSessionsServeOurNameNode(t *testing.T) {
-	requireHdfsd(t)
-	names := golden.Extract(t, "hadoop-3.3.2", "nn-namedir.tgz")
-	dir := t.TempDir()
-	site := goldenSite()
-	site["dfs.namenode.name.dir"] = filepath.Join(names, "nn")
-	port, err := freePort() // a fixed web port, for fsck
-	must(t, err)
-	site["dfs.namenode.http-address"] = fmt.Sprintf("127.0.0.1:%d", port)
-	c := &goldenCluster{realCluster{nn: newRealNameNode(filepath.Join(dir, "nn"), site), dir: dir}}
-	t.Cleanup(func() {
-		if err := c.stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	c.startNameNodeUpgrading(t)
+	for _, tc := range []struct {
+		scenario string
+		healthy  bool
+	}{
+		{"b2-dn-nn-restart", true},
+		{"b1-dn-nn-fresh-cluster", false},
+	} {
+		scenario := tc.scenario
+		t.Run(scenario, func(t *testing.T) {
+			requireHdfsd(t)
+			names := golden.Extract(t, "hadoop-3.3.2", "nn-namedir.tgz")
+			dir := t.TempDir()
+			site := goldenSite()
+			site["dfs.namenode.name.dir"] = filepath.Join(names, "nn")
+			port, err := freePort() // a fixed web port, for fsck
+			must(t, err)
+			site["dfs.namenode.http-address"] = fmt.Sprintf("127.0.0.1:%d", port)
+			c := &goldenCluster{realCluster{nn: newRealNameNode(filepath.Join(dir, "nn"), site), dir: dir}}
+			t.Cleanup(func() {
+				if err := c.stop(); err != nil {
+					t.Error(err)
+				}
+			})
+			c.startNameNodeUpgrading(t)
 
-	sessions, _ := filepath.Glob(filepath.Join(golden.Path(t, "hadoop-3.3.2", "captures", "b2-dn-nn-restart"), "conn*.c2s.bin"))
-	if len(sessions) != 3 {
-		t.Fatalf("recorded DataNode sessions: %v, want 3", sessions)
-	}
-	for _, s := range sessions {
-		c2s, err := os.ReadFile(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		calls, err := replayRPCSession(c.nn.address(), c2s)
-		if err != nil {
-			t.Fatalf("%s: %v (after %s)", filepath.Base(s), err, strings.Join(calls, ","))
-		}
-		t.Logf("%s: %d calls answered SUCCESS", filepath.Base(s), len(calls))
-		if !strings.HasPrefix(strings.Join(calls, ","), "versionRequest,registerDatanode,sendHeartbeat") ||
-			!strings.Contains(strings.Join(calls, ","), "blockReport") {
-			t.Errorf("%s: calls %v", filepath.Base(s), calls)
-		}
-	}
-	must(t, c.waitLive(3, 10*time.Second))
-	c.waitSafeModeOff(t)
-	out, err := c.hdfsdAdmin("fsck", "/")
-	if err != nil || !strings.Contains(out, "Status: HEALTHY") || !strings.Contains(out, "Number of data-nodes:\t3") ||
-		!strings.Contains(out, "Missing blocks:\t\t0") {
-		t.Fatalf("fsck after the stock DataNodes reported: %v\n%s", err, out)
+			sessions, _ := filepath.Glob(filepath.Join(golden.Path(t, "hadoop-3.3.2", "captures", scenario), "conn*.c2s.bin"))
+			if len(sessions) != 3 {
+				t.Fatalf("recorded DataNode sessions: %v, want 3", sessions)
+			}
+			for _, s := range sessions {
+				c2s, err := os.ReadFile(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mayFail := func(method string) bool { return method == "commitBlockSynchronization" }
+				calls, refused, err := replayRPCSession(c.nn.address(), c2s, mayFail)
+				if err != nil {
+					t.Fatalf("%s: %v (after %d calls)", filepath.Base(s), err, len(calls))
+				}
+				t.Logf("%s: %d calls, %d refused (%s)", filepath.Base(s), len(calls), len(refused), strings.Join(refused, "; "))
+				all := strings.Join(calls, ",")
+				if !strings.HasPrefix(all, "versionRequest,registerDatanode,") || !strings.Contains(all, "blockReport") ||
+					!strings.Contains(all, "blockReceivedAndDeleted") {
+					t.Errorf("%s: calls %v", filepath.Base(s), calls)
+				}
+			}
+			must(t, c.waitLive(3, 10*time.Second))
+			c.waitSafeModeOff(t)
+			out, err := c.hdfsdAdmin("fsck", "/")
+			if !strings.Contains(out, "Number of data-nodes:\t3") || !strings.Contains(out, "Corrupt blocks:\t\t0") {
+				t.Fatalf("fsck after the stock DataNodes reported: %v\n%s", err, out)
+			}
+			if tc.healthy && (err != nil || !strings.Contains(out, "Status: HEALTHY") || !strings.Contains(out, "Missing blocks:\t\t0")) {
+				t.Fatalf("fsck after the stock DataNodes reported: %v\n%s", err, out)
+			}
+		})
 	}
 }
 
 // replayRPCSession sends a recorded Hadoop RPC client stream to addr: the
 // 7-byte preamble, then each length-prefixed frame as recorded, waiting
-// after each call for its answer and requiring SUCCESS. It returns the
+// after each call for its answer and requiring SUCCESS, except from the
+// methods mayFail accepts, whose refusals it returns. It returns the
 // methods called. (The headers are read with protowire: this package
 // links colinmarc's copies of Hadoop's .proto files, so ours cannot be
 // registered beside them.)
-func replayRPCSession(addr string, c2s []byte) ([]string, error) {
+func replayRPCSession(addr string, c2s []byte, mayFail func(method string) bool) (calls, refused []string, err error) {
 	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer conn.Close()
 	const preambleLen = 7 // "hrpc", version, service class, auth protocol
 	if len(c2s) < preambleLen || string(c2s[:4]) != "hrpc" {
-		return nil, errors.New("no hrpc preamble")
+		return nil, nil, errors.New("no hrpc preamble")
 	}
 	if _, err := conn.Write(c2s[:preambleLen]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	in := bytes.NewReader(c2s[preambleLen:])
 	answers := bufio.NewReader(conn)
-	var calls []string
 	for {
 		frame, err := readRPCFrame(in)
 		if err == io.EOF {
-			return calls, nil
+			return calls, refused, nil
 		}
 		if err != nil {
-			return calls, fmt.Errorf("recorded frame: %w", err)
+			return calls, refused, fmt.Errorf("recorded frame: %w", err)
 		}
 		header, body, err := nextDelimited(frame)
 		if err != nil {
-			return calls, fmt.Errorf("recorded request header: %w", err)
+			return calls, refused, fmt.Errorf("recorded request header: %w", err)
 		}
 		callID := protowire.DecodeZigZag(fieldVarint(header, 3)) // RpcRequestHeaderProto.callId, sint32
 		conn.SetDeadline(time.Now().Add(30 * time.Second))
 		if _, err := conn.Write(append(binary.BigEndian.AppendUint32(nil, uint32(len(frame))), frame...)); err != nil {
-			return calls, err
+			return calls, refused, err
 		}
 		if callID < 0 {
 			continue // the connection context: no answer
 		}
 		reqHeader, _, err := nextDelimited(body)
 		if err != nil {
-			return calls, fmt.Errorf("recorded call %d: %w", callID, err)
+			return calls, refused, fmt.Errorf("recorded call %d: %w", callID, err)
 		}
 		method := string(fieldBytes(reqHeader, 1)) // RequestHeaderProto.methodName
 		calls = append(calls, method)
 		answer, err := readRPCFrame(answers)
 		if err != nil {
-			return calls, fmt.Errorf("answer to %s: %w", method, err)
+			return calls, refused, fmt.Errorf("answer to %s: %w", method, err)
 		}
 		ah, _, err := nextDelimited(answer)
 		if err != nil {
-			return calls, fmt.Errorf("answer to %s: %w", method, err)
+			return calls, refused, fmt.Errorf("answer to %s: %w", method, err)
 		}
 		// RpcResponseHeaderProto: callId 1, status 2 (0 SUCCESS),
 		// exceptionClassName 4, errorMsg 5.
-		if st, id := fieldVarint(ah, 2), fieldVarint(ah, 1); st != 0 || int64(id) != callID {
-			return calls, fmt.Errorf("%s (call %d) answered status %d for call %d: %s %s", method, callID, st, id, fieldBytes(ah, 4), fieldBytes(ah, 5))
+		st, id := fieldVarint(ah, 2), fieldVarint(ah, 1)
+		if int64(id) != callID {
+			return calls, refused, fmt.Errorf("%s (call %d) answered as call %d", method, callID, id)
+		}
+		if st != 0 {
+			why := fmt.Sprintf("%s: %s %s", method, fieldBytes(ah, 4), fieldBytes(ah, 5))
+			if !mayFail(method) {
+				return calls, refused, fmt.Errorf("call %d answered status %d, %s", callID, st, why)
+			}
+			refused = append(refused, why)
 		}
 	}
 }
