@@ -99,3 +99,33 @@ func TestNonCreateOpsReportAFileInThePathAsAccessDenied(t *testing.T) {
 		t.Fatalf("superuser got %v, %v; Hadoop answers null", st, err)
 	}
 }
+
+// Deleting files still open for write ends their leases even when a
+// snapshot keeps them, at any depth below the deleted directory, as
+// Hadoop's cleanSubtree hands every file under construction it deletes to
+// removeLeasesAndINodes. The snapshot copies stay under construction.
+func TestDeleteEndsTheLeasesOfOpenFilesASnapshotKeeps(t *testing.T) {
+	tr := homeTree(t)
+	mkdirs(t, tr, hdfs, "/snap/d/e", 0755)
+	create(t, tr, hdfs, "/snap/open")
+	create(t, tr, hdfs, "/snap/d/open")
+	create(t, tr, hdfs, "/snap/d/e/open")
+	ids := []int64{stat(t, tr, "/snap/open").FileID, stat(t, tr, "/snap/d/open").FileID, stat(t, tr, "/snap/d/e/open").FileID}
+	ok(t)(tr.AllowSnapshot(hdfs, "/snap"))
+	ok(t)(tr.CreateSnapshot(hdfs, "/snap", "s1"))
+	var ended []int64
+	for _, p := range []string{"/snap/open", "/snap/d"} {
+		ch := ok(t)(tr.Delete(hdfs, p, true))
+		ended = append(ended, ch.Removed.LeaseIDs...)
+	}
+	slices.Sort(ended)
+	if !slices.Equal(ended, ids) {
+		t.Fatalf("leases ended %v, want %v", ended, ids)
+	}
+	if open := tr.OpenFiles(); len(open) != 0 {
+		t.Fatalf("still open: %+v", open)
+	}
+	if st := stat(t, tr, "/snap/.snapshot/s1/d/e/open"); st == nil {
+		t.Fatal("the snapshot lost the file")
+	}
+}

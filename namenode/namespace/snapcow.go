@@ -214,6 +214,8 @@ func (t *Tree) discard(w *wtx, slot uint32, rm *Removed) {
 	h := t.shards[shardOf(slot)].hist[slot]
 	if l, ok := t.seenBy(slot); !ok || len(h) > 0 && h[len(h)-1].sid >= l {
 		t.dropCurrent(w, slot, rm)
+	} else if n.isDir() {
+		t.endLeasesBelow(w, slot, rm)
 	}
 	t.setHome(slot, t.homeOf(slot, n.parent))
 	w.kept = append(w.kept, slot)
@@ -233,6 +235,22 @@ func (t *Tree) endLease(w *wtx, slot uint32, rm *Removed) {
 	if _, ok := t.shards[shardOf(slot)].lease[slot]; ok {
 		delete(t.shards[shardOf(slot)].lease, slot)
 		rm.LeaseIDs = append(rm.LeaseIDs, n.id)
+	}
+}
+
+// endLeasesBelow ends the leases of the files below a kept directory
+// whose current children stay with it for a snapshot: deleted from the
+// tree all the same, they are no longer being written, as Hadoop's
+// cleanSubtree hands every file under construction it deletes to
+// removeLeasesAndINodes.
+func (t *Tree) endLeasesBelow(w *wtx, slot uint32, rm *Removed) {
+	for _, k := range t.dirs.at(t.nodes.at(slot).dirSlot()).kids {
+		w.lock(shardOf(k))
+		if t.nodes.at(k).isDir() {
+			t.endLeasesBelow(w, k, rm)
+		} else {
+			t.endLease(w, k, rm)
+		}
 	}
 }
 
