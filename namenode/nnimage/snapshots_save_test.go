@@ -271,3 +271,48 @@ func TestSavedSnapshotsLoadBackEqual(t *testing.T) {
 		}
 	}
 }
+
+// A file still open for write when a snapshot took it, then deleted from
+// the current tree, is saved as Hadoop saves it: in the snapshot, still
+// under construction, with no entry in the files-under-construction
+// section (Hadoop's delete releases its lease, and that section lists
+// leased files). The save used to fail on it, taking the NameNode's only
+// image directory out of service.
+func TestSaveWithAnOpenFileLeftOnlyInASnapshot(t *testing.T) {
+	tr, err := namespace.New(config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := namespace.Op{User: "hdfs", Groups: []string{"supergroup"}, Now: 1000}
+	steps := []func() (*namespace.Change, error){
+		func() (*namespace.Change, error) { return tr.Mkdirs(op, "/snap/dir1", 0755, true) },
+		func() (*namespace.Change, error) {
+			return tr.Create(op, namespace.CreateArgs{Path: "/snap/dir1/open", Masked: 0644, ClientName: "c", ClientMachine: "m",
+				Create: true, Overwrite: true, Replication: 3, BlockSize: 1 << 20})
+		},
+		func() (*namespace.Change, error) {
+			return tr.Create(op, namespace.CreateArgs{Path: "/snap/still-open", Masked: 0644, ClientName: "c", ClientMachine: "m",
+				Create: true, Overwrite: true, Replication: 3, BlockSize: 1 << 20})
+		},
+		func() (*namespace.Change, error) { return tr.AllowSnapshot(op, "/snap") },
+		func() (*namespace.Change, error) { return tr.CreateSnapshot(op, "/snap", "s1") },
+		func() (*namespace.Change, error) { return tr.Delete(op, "/snap/dir1", true) },
+	}
+	for i, step := range steps {
+		if _, err := step(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "fsimage_0000000000000000009")
+	if _, err := Save(p, tr, NewMeta(42), Options{}); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	l := mustLoad(t, p)
+	if got, want := readAll(t, l.Tree), readAll(t, tr); got != want {
+		t.Errorf("loaded:\n%s\nsaved:\n%s", got, want)
+	}
+	x := xmlOf(t, p)
+	if !strings.Contains(x, "<path>/snap/still-open</path>") || strings.Contains(x, "<path>/snap/dir1/open") {
+		t.Errorf("files under construction section:\n%s", x[strings.Index(x, "<FileUnderConstructionSection>"):])
+	}
+}
