@@ -10,6 +10,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,10 +78,20 @@ func TestStockDataNodeSessionsServeOurNameNode(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				mayFail := func(method string) bool { return method == "commitBlockSynchronization" }
-				calls, refused, err := replayRPCSession(c.nn.address(), c2s, mayFail)
+				answered, err := replayRPCSession(c.nn.address(), c2s)
 				if err != nil {
-					t.Fatalf("%s: %v (after %d calls)", filepath.Base(s), err, len(calls))
+					t.Fatalf("%s: %v (after %d calls)", filepath.Base(s), err, len(answered))
+				}
+				var calls, refused []string
+				for _, a := range answered {
+					calls = append(calls, a.method)
+					if a.status == 0 {
+						continue
+					}
+					if a.method != "commitBlockSynchronization" {
+						t.Fatalf("%s: call %d answered %v", filepath.Base(s), a.callID, a)
+					}
+					refused = append(refused, a.String())
 				}
 				t.Logf("%s: %d calls, %d refused (%s)", filepath.Base(s), len(calls), len(refused), strings.Join(refused, "; "))
 				all := strings.Join(calls, ",")
@@ -101,75 +113,159 @@ func TestStockDataNodeSessionsServeOurNameNode(t *testing.T) {
 	}
 }
 
+// The stock shell's ClientProtocol sessions of capture scenario a
+// (mkdir, put, ls, get, stat, mv, chmod, chown, setfacl/getfacl,
+// setfattr/getfattr, the snapshot commands, rm, and an ls that fails),
+// sent byte for byte, in order, to our NameNode on cluster P's name
+// directory with three DataNodes: every call is answered as the stock
+// NameNode answered it, SUCCESS or the same exception class.
+func TestStockShellSessionsAnsweredAsTheStockNameNodeDid(t *testing.T) {
+	c := startGoldenCluster(t)
+	conns, _ := filepath.Glob(filepath.Join(golden.Path(t, "hadoop-3.3.2", "captures", "a-client-nn-rpc"), "conn*.c2s.bin"))
+	if len(conns) != 21 {
+		t.Fatalf("recorded sessions: %d, want 21", len(conns))
+	}
+	sort.Slice(conns, func(i, j int) bool { return connNumber(conns[i]) < connNumber(conns[j]) })
+	calls := 0
+	for _, f := range conns {
+		c2s, err := os.ReadFile(f)
+		must(t, err)
+		s2c, err := os.ReadFile(strings.Replace(f, ".c2s.", ".s2c.", 1))
+		must(t, err)
+		stock, err := recordedAnswers(s2c)
+		must(t, err)
+		ours, err := replayRPCSession(c.nn.address(), c2s)
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(f), err)
+		}
+		for _, a := range ours {
+			calls++
+			if s := stock[a.callID]; s.status != a.status || s.exception != a.exception {
+				t.Errorf("%s call %d: ours %v, stock %v", filepath.Base(f), a.callID, a, s)
+			}
+		}
+	}
+	if calls < 40 {
+		t.Errorf("%d calls replayed", calls)
+	}
+}
+
+// connNumber is N of a capture's connN-*.bin file, for replaying the
+// connections in the order they were made.
+func connNumber(p string) int {
+	b := strings.TrimPrefix(filepath.Base(p), "conn")
+	n, _ := strconv.Atoi(b[:max(strings.IndexByte(b, '-'), 0)])
+	return n
+}
+
+// rpcAnswer is one call of a replayed or recorded session and how it was
+// answered.
+type rpcAnswer struct {
+	method    string
+	callID    int64
+	status    uint64 // RpcStatusProto: 0 SUCCESS, 1 ERROR, 2 FATAL
+	exception string
+	message   string
+}
+
+func (a rpcAnswer) String() string {
+	if a.status == 0 {
+		return a.method + ": SUCCESS"
+	}
+	return fmt.Sprintf("%s: %s %s", a.method, a.exception, a.message)
+}
+
 // replayRPCSession sends a recorded Hadoop RPC client stream to addr: the
 // 7-byte preamble, then each length-prefixed frame as recorded, waiting
-// after each call for its answer and requiring SUCCESS, except from the
-// methods mayFail accepts, whose refusals it returns. It returns the
-// methods called. (The headers are read with protowire: this package
-// links colinmarc's copies of Hadoop's .proto files, so ours cannot be
+// after each call for its answer. It returns the calls with their
+// answers. (The headers are read with protowire: this package links
+// colinmarc's copies of Hadoop's .proto files, so ours cannot be
 // registered beside them.)
-func replayRPCSession(addr string, c2s []byte, mayFail func(method string) bool) (calls, refused []string, err error) {
+func replayRPCSession(addr string, c2s []byte) ([]rpcAnswer, error) {
 	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer conn.Close()
 	const preambleLen = 7 // "hrpc", version, service class, auth protocol
 	if len(c2s) < preambleLen || string(c2s[:4]) != "hrpc" {
-		return nil, nil, errors.New("no hrpc preamble")
+		return nil, errors.New("no hrpc preamble")
 	}
 	if _, err := conn.Write(c2s[:preambleLen]); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	in := bytes.NewReader(c2s[preambleLen:])
 	answers := bufio.NewReader(conn)
+	var calls []rpcAnswer
 	for {
 		frame, err := readRPCFrame(in)
 		if err == io.EOF {
-			return calls, refused, nil
+			return calls, nil
 		}
 		if err != nil {
-			return calls, refused, fmt.Errorf("recorded frame: %w", err)
+			return calls, fmt.Errorf("recorded frame: %w", err)
 		}
 		header, body, err := nextDelimited(frame)
 		if err != nil {
-			return calls, refused, fmt.Errorf("recorded request header: %w", err)
+			return calls, fmt.Errorf("recorded request header: %w", err)
 		}
 		callID := protowire.DecodeZigZag(fieldVarint(header, 3)) // RpcRequestHeaderProto.callId, sint32
 		conn.SetDeadline(time.Now().Add(30 * time.Second))
 		if _, err := conn.Write(append(binary.BigEndian.AppendUint32(nil, uint32(len(frame))), frame...)); err != nil {
-			return calls, refused, err
+			return calls, err
 		}
 		if callID < 0 {
 			continue // the connection context: no answer
 		}
 		reqHeader, _, err := nextDelimited(body)
 		if err != nil {
-			return calls, refused, fmt.Errorf("recorded call %d: %w", callID, err)
+			return calls, fmt.Errorf("recorded call %d: %w", callID, err)
 		}
 		method := string(fieldBytes(reqHeader, 1)) // RequestHeaderProto.methodName
-		calls = append(calls, method)
-		answer, err := readRPCFrame(answers)
+		frame, err = readRPCFrame(answers)
 		if err != nil {
-			return calls, refused, fmt.Errorf("answer to %s: %w", method, err)
+			return calls, fmt.Errorf("answer to %s: %w", method, err)
 		}
-		ah, _, err := nextDelimited(answer)
+		a, err := parseRPCAnswer(frame)
 		if err != nil {
-			return calls, refused, fmt.Errorf("answer to %s: %w", method, err)
+			return calls, fmt.Errorf("answer to %s: %w", method, err)
 		}
-		// RpcResponseHeaderProto: callId 1, status 2 (0 SUCCESS),
-		// exceptionClassName 4, errorMsg 5.
-		st, id := fieldVarint(ah, 2), fieldVarint(ah, 1)
-		if int64(id) != callID {
-			return calls, refused, fmt.Errorf("%s (call %d) answered as call %d", method, callID, id)
+		if a.callID != callID {
+			return calls, fmt.Errorf("%s (call %d) answered as call %d", method, callID, a.callID)
 		}
-		if st != 0 {
-			why := fmt.Sprintf("%s: %s %s", method, fieldBytes(ah, 4), fieldBytes(ah, 5))
-			if !mayFail(method) {
-				return calls, refused, fmt.Errorf("call %d answered status %d, %s", callID, st, why)
-			}
-			refused = append(refused, why)
+		a.method = method
+		calls = append(calls, a)
+	}
+}
+
+// parseRPCAnswer reads a response frame's RpcResponseHeaderProto: callId
+// 1, status 2, exceptionClassName 4, errorMsg 5.
+func parseRPCAnswer(frame []byte) (rpcAnswer, error) {
+	h, _, err := nextDelimited(frame)
+	if err != nil {
+		return rpcAnswer{}, err
+	}
+	return rpcAnswer{callID: int64(fieldVarint(h, 1)), status: fieldVarint(h, 2),
+		exception: string(fieldBytes(h, 4)), message: string(fieldBytes(h, 5))}, nil
+}
+
+// recordedAnswers are the answers of a recorded server stream by call id.
+func recordedAnswers(s2c []byte) (map[int64]rpcAnswer, error) {
+	out := map[int64]rpcAnswer{}
+	in := bytes.NewReader(s2c)
+	for {
+		frame, err := readRPCFrame(in)
+		if err == io.EOF {
+			return out, nil
 		}
+		if err != nil {
+			return out, err
+		}
+		a, err := parseRPCAnswer(frame)
+		if err != nil {
+			return out, err
+		}
+		out[a.callID] = a
 	}
 }
 
