@@ -20,7 +20,7 @@ type Manager struct {
 	resolve Resolver
 
 	blocks  blockMap
-	uc      map[uint32]*ucInfo  // expected locations of open blocks
+	uc      map[uint32]*ucInfo          // expected locations of open blocks
 	corrupt map[uint32][]corruptReplica // slot -> storages with corrupt replicas
 	pending map[uint32]*pendingRec
 	needed  lowRedundancy
