@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -103,19 +104,9 @@ func goldenSite() map[string]string {
 // the NameNode on nn/ and a DataNode on each of dn1/ dn2/ dn3/.
 func startGoldenCluster(t *testing.T) *goldenCluster {
 	t.Helper()
-	requireHdfsd(t)
-	names := golden.Extract(t, "hadoop-3.3.2", "nn-namedir.tgz")
+	c := startGoldenNameNode(t, nil)
 	datas := golden.Extract(t, "hadoop-3.3.2", "dn-datadirs.tgz")
-	dir := t.TempDir()
-	site := goldenSite()
-	site["dfs.namenode.name.dir"] = filepath.Join(names, "nn")
-	c := &goldenCluster{realCluster{nn: newRealNameNode(filepath.Join(dir, "nn"), site), dir: dir}}
-	t.Cleanup(func() {
-		if err := c.stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	c.startNameNodeUpgrading(t)
+	dir := c.dir
 	for i := range 3 {
 		dnSite := goldenSite()
 		dnSite["dfs.datanode.data.dir"] = filepath.Join(datas, fmt.Sprintf("dn%d", i+1))
@@ -125,6 +116,27 @@ func startGoldenCluster(t *testing.T) *goldenCluster {
 	}
 	must(t, c.waitLive(3, 30*time.Second))
 	c.waitSafeModeOff(t)
+	return c
+}
+
+// startGoldenNameNode extracts the 3.3.2 name dir into t.TempDir() and
+// starts the NameNode on it (-upgrade), with goldenSite and extra; no
+// DataNodes yet.
+func startGoldenNameNode(t *testing.T, extra map[string]string) *goldenCluster {
+	t.Helper()
+	requireHdfsd(t)
+	names := golden.Extract(t, "hadoop-3.3.2", "nn-namedir.tgz")
+	dir := t.TempDir()
+	site := goldenSite()
+	maps.Copy(site, extra)
+	site["dfs.namenode.name.dir"] = filepath.Join(names, "nn")
+	c := &goldenCluster{realCluster{nn: newRealNameNode(filepath.Join(dir, "nn"), site), dir: dir}}
+	t.Cleanup(func() {
+		if err := c.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	c.startNameNodeUpgrading(t)
 	return c
 }
 

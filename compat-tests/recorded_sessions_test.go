@@ -53,21 +53,9 @@ func TestStockDataNodeSessionsServeOurNameNode(t *testing.T) {
 	} {
 		scenario := tc.scenario
 		t.Run(scenario, func(t *testing.T) {
-			requireHdfsd(t)
-			names := golden.Extract(t, "hadoop-3.3.2", "nn-namedir.tgz")
-			dir := t.TempDir()
-			site := goldenSite()
-			site["dfs.namenode.name.dir"] = filepath.Join(names, "nn")
 			port, err := freePort() // a fixed web port, for fsck
 			must(t, err)
-			site["dfs.namenode.http-address"] = fmt.Sprintf("127.0.0.1:%d", port)
-			c := &goldenCluster{realCluster{nn: newRealNameNode(filepath.Join(dir, "nn"), site), dir: dir}}
-			t.Cleanup(func() {
-				if err := c.stop(); err != nil {
-					t.Error(err)
-				}
-			})
-			c.startNameNodeUpgrading(t)
+			c := startGoldenNameNode(t, map[string]string{"dfs.namenode.http-address": fmt.Sprintf("127.0.0.1:%d", port)})
 
 			sessions, _ := filepath.Glob(filepath.Join(golden.Path(t, "hadoop-3.3.2", "captures", scenario), "conn*.c2s.bin"))
 			if len(sessions) != 3 {
