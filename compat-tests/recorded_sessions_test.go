@@ -51,13 +51,12 @@ func TestStockDataNodeSessionsServeOurNameNode(t *testing.T) {
 		{"b2-dn-nn-restart", true},
 		{"b1-dn-nn-fresh-cluster", false},
 	} {
-		scenario := tc.scenario
-		t.Run(scenario, func(t *testing.T) {
+		t.Run(tc.scenario, func(t *testing.T) {
 			port, err := freePort() // a fixed web port, for fsck
 			must(t, err)
 			c := startGoldenNameNode(t, map[string]string{"dfs.namenode.http-address": fmt.Sprintf("127.0.0.1:%d", port)})
 
-			sessions, _ := filepath.Glob(filepath.Join(golden.Path(t, "hadoop-3.3.2", "captures", scenario), "conn*.c2s.bin"))
+			sessions, _ := filepath.Glob(filepath.Join(golden.Path(t, "hadoop-3.3.2", "captures", tc.scenario), "conn*.c2s.bin"))
 			if len(sessions) != 3 {
 				t.Fatalf("recorded DataNode sessions: %v, want 3", sessions)
 			}
