@@ -104,13 +104,11 @@ func FuzzNameNodeCommands(f *testing.F) {
 		}
 		b := bpservice.Block{ID: id, GenStamp: gs, NumBytes: n}
 		cmd := bpservice.Command{Kind: bpservice.CommandKind(kind % (uint8(bpservice.CmdECReconstruction) + 2)), BlockPoolID: bpid,
-			Bandwidth: bandwidth, Keys: &bpservice.BlockKeys{}}
-		cmd.Blocks = []bpservice.Block{b}
-		cmd.Targets = [][]bpservice.Target{locs}
+			Bandwidth: bandwidth, Keys: &bpservice.BlockKeys{}, Blocks: []bpservice.Block{b}, Targets: [][]bpservice.Target{locs},
+			Recover: []bpservice.RecoveringBlock{{BlockPoolID: bpid, Block: b, NewGenStamp: newGS, Locations: locs}}}
 		if targets%7 == 6 {
 			cmd.Targets = nil // fewer target lists than blocks
 		}
-		cmd.Recover = []bpservice.RecoveringBlock{{BlockPoolID: bpid, Block: b, NewGenStamp: newGS, Locations: locs}}
 		if targets%2 == 1 {
 			tb := bpservice.Block{ID: id, GenStamp: newGS, NumBytes: n / 2}
 			cmd.Recover[0].TruncateBlock = &tb
