@@ -42,6 +42,7 @@ func commands() []command {
 		{"haadmin", "run a DFS HA admin client", nil},
 		{"dfsadmin", "run a DFS admin client", runDFSAdmin},
 		{"fsck", "run a DFS filesystem checking utility", runFsck},
+		{"balancer", "run a cluster balancing utility", runBalancer},
 		{"oev", "apply the offline edits viewer to an edits file", runOEV},
 		{"oiv", "apply the offline fsimage viewer to an fsimage", runOIV},
 		{"getconf", "get config values from configuration", runGetconf},

@@ -35,6 +35,10 @@ type Config struct {
 
 	FailedVolumesTolerated int   // dfs.datanode.failed.volumes.tolerated (0)
 	DUReserved             int64 // dfs.datanode.du.reserved (0)
+	// RoundRobinAdditional is
+	// dfs.datanode.round-robin-volume-choosing-policy.additional-available-space
+	// (1 GiB): what a volume must have free beyond the block to be chosen.
+	RoundRobinAdditional int64
 
 	ScanBytesPerSecond    int64         // dfs.block.scanner.volume.bytes.per.second (1 MiB/s)
 	ScanPeriod            time.Duration // dfs.datanode.scan.period.hours (3 weeks)
@@ -99,6 +103,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.IncrementalReportDelay = dur("dfs.blockreport.incremental.intervalMsec", 0, time.Millisecond)
 	cfg.FailedVolumesTolerated = int(i64("dfs.datanode.failed.volumes.tolerated", 0))
 	cfg.DUReserved = size("dfs.datanode.du.reserved", 0)
+	cfg.RoundRobinAdditional = size("dfs.datanode.round-robin-volume-choosing-policy.additional-available-space", 1<<30)
 	cfg.ScanBytesPerSecond = size("dfs.block.scanner.volume.bytes.per.second", 1<<20)
 	cfg.ScanPeriod = dur("dfs.datanode.scan.period.hours", 21*24*time.Hour, time.Hour)
 	cfg.DirectoryScanInterval = dur("dfs.datanode.directoryscan.interval", 6*time.Hour, time.Second)

@@ -56,7 +56,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		}
 	}
 	log := d.log
-	ds, err := fsdataset.Open(fsdataset.Config{Locations: locs, Reserved: cfg.DUReserved,
+	ds, err := fsdataset.Open(fsdataset.Config{Locations: locs, Reserved: cfg.DUReserved, Chooser: fsdataset.NewRoundRobin(cfg.RoundRobinAdditional),
 		FailedVolumesTolerated: cfg.FailedVolumesTolerated, FS: opts.FS, Now: d.now,
 		Logf: func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) }})
 	if err != nil {

@@ -50,6 +50,7 @@ type Client struct {
 	nsID      string
 	nameNodes []NameNode
 	proxy     *hadooprpc.FailoverProxy
+	failover  hadooprpc.FailoverOptions
 }
 
 // Dial resolves fs.defaultFS of c. It opens no connection: calls do.
@@ -75,6 +76,7 @@ func Dial(c *conf.Conf, opts Options) (*Client, error) {
 		return nil, err
 	}
 	fo.Logger = opts.Logger
+	cl.failover = fo
 	all := make([]string, len(cl.nameNodes))
 	for i, nn := range cl.nameNodes {
 		all[i] = nn.Addr
@@ -242,6 +244,26 @@ func (c *Client) At(nn NameNode) *Proxy {
 	return &Proxy{call: func(ctx context.Context, method string, req, resp proto.Message) error {
 		return c.rpc.Call(ctx, nn.Addr, Protocol, method, req, resp)
 	}}
+}
+
+// CallFunc calls one method of one protocol.
+type CallFunc func(ctx context.Context, method string, req, resp proto.Message) error
+
+// ActiveCaller calls protocol's methods on the active NameNode, failing
+// over as Active does: for the NameNode protocols other than
+// ClientProtocol (NamenodeProtocol, which the balancer speaks).
+func (c *Client) ActiveCaller(protocol string) CallFunc {
+	if !c.IsLogical() {
+		addr := c.nameNodes[0].Addr
+		return func(ctx context.Context, method string, req, resp proto.Message) error {
+			return c.rpc.Call(ctx, addr, protocol, method, req, resp)
+		}
+	}
+	all := make([]string, len(c.nameNodes))
+	for i, nn := range c.nameNodes {
+		all[i] = nn.Addr
+	}
+	return hadooprpc.NewFailoverProxy(c.rpc, protocol, all, c.failover).Call
 }
 
 // Close closes the connections and waits for their goroutines.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hdfsd/hdfsd/namenode/journal"
@@ -25,9 +26,9 @@ type checkpointer struct {
 	jn  *journal.Journal
 	log *slog.Logger
 
-	mu       sync.Mutex // one checkpoint at a time
-	lastTxID int64      // txid of the newest image
-	lastTime time.Time  // when it was saved (or loaded)
+	mu       sync.Mutex   // one checkpoint at a time
+	lastTxID atomic.Int64 // txid of the newest image (read by getMostRecentCheckpointTxId)
+	lastTime time.Time    // when it was saved (or loaded)
 }
 
 // lastTxID is the last txid written to the edit log; the caller holds n.mu.
@@ -62,7 +63,7 @@ func (c *checkpointer) SaveNamespace(ctx context.Context, timeWindow, txGap int6
 	defer c.n.mu.Unlock()
 	if timeWindow > 0 || txGap > 0 {
 		age := c.n.now().Sub(c.lastTime)
-		if age <= time.Duration(timeWindow)*time.Second && c.jn.LastWrittenTxID()-c.lastTxID <= txGap {
+		if age <= time.Duration(timeWindow)*time.Second && c.jn.LastWrittenTxID()-c.lastTxID.Load() <= txGap {
 			return false, nil
 		}
 	}
@@ -97,7 +98,8 @@ func (c *checkpointer) saveWith(tree *namespace.Tree, ids IDs, txid int64, duty 
 	if err := c.st.SaveImage(txid, save); err != nil {
 		return fmt.Errorf("namenode: saving fsimage_%019d: %w", txid, err)
 	}
-	c.lastTxID, c.lastTime = txid, c.n.now()
+	c.lastTxID.Store(txid)
+	c.lastTime = c.n.now()
 	return nil
 }
 
@@ -125,7 +127,7 @@ func (c *checkpointer) purgeLocked() {
 // dfs.namenode.checkpoint.txns transactions behind.
 func (c *checkpointer) due() bool {
 	c.n.mu.Lock()
-	behind := c.jn.LastWrittenTxID() - c.lastTxID
+	behind := c.jn.LastWrittenTxID() - c.lastTxID.Load()
 	c.n.mu.Unlock()
 	if behind <= 1 {
 		return false

@@ -80,6 +80,17 @@ func (n *Namesystem) GetDatanodeReport(ctx context.Context, kind blocks.ReportTy
 	return out, nil
 }
 
+// GetDatanodeStorageReport is FSNamesystem.getDatanodeStorageReport:
+// superuser only, answered in any HA state.
+func (n *Namesystem) GetDatanodeStorageReport(ctx context.Context, kind blocks.ReportType) ([]blocks.DatanodeStorageReport, error) {
+	if err := n.checkSuper(ctx, "getDatanodeStorageReport"); err != nil {
+		return nil, err
+	}
+	var out []blocks.DatanodeStorageReport
+	n.bs.with(func(m *blockmgmt.Manager) { out = m.StorageReports(kind) })
+	return out, nil
+}
+
 // GetSlowDatanodeReport is empty: slow-peer tracking
 // (dfs.datanode.peer.stats.enabled) is not kept, as with its default off.
 func (n *Namesystem) GetSlowDatanodeReport(ctx context.Context) ([]blocks.DatanodeInfo, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/hdfsd/hdfsd/namenode/dnrpc"
 	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
+	"github.com/hdfsd/hdfsd/namenode/nnrpc"
 	"github.com/hdfsd/hdfsd/namenode/storage"
 	"github.com/hdfsd/hdfsd/qjournal/client"
 )
@@ -200,7 +201,8 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 	if opts.Upgrade {
 		ckptTxID = last // the upgrade saved the namespace there
 	}
-	ns.ckpt = &checkpointer{n: ns, st: st, jn: jn, log: log, lastTxID: ckptTxID, lastTime: now()}
+	ns.ckpt = &checkpointer{n: ns, st: st, jn: jn, log: log, lastTime: now()}
+	ns.ckpt.lastTxID.Store(ckptTxID)
 	d.ns = ns
 
 	if err := d.listen(); err != nil {
@@ -236,6 +238,7 @@ func (d *Daemon) listen() error {
 	}
 	d.rpc.Register(p)
 	d.rpc.Register(dnrpc.Protocol(dnServer{d.ns}))
+	d.rpc.Register(nnrpc.Protocol(nnServer{d.ns}))
 	if d.rpcLn, err = listen(d.cfg.RPCAddr); err != nil {
 		return err
 	}
@@ -267,7 +270,6 @@ var unsupportedMethods = []string{
 	"listReencryptionStatus", "setErasureCodingPolicy", "unsetErasureCodingPolicy",
 	"addErasureCodingPolicies", "removeErasureCodingPolicy", "enableErasureCodingPolicy",
 	"disableErasureCodingPolicy", "satisfyStoragePolicy",
-	"getDatanodeStorageReport",
 }
 
 // leaseMonitor recovers the leases of writers gone past the hard limit.

@@ -31,16 +31,7 @@ var blockStateNames = [...]string{"COMPLETE", "UNDER_CONSTRUCTION", "UNDER_RECOV
 func (s BlockState) String() string { return blockStateNames[s] }
 
 // StorageReport is one storage's numbers in a heartbeat (StorageReport).
-type StorageReport struct {
-	StorageID     string
-	Type          blocks.StorageType
-	Failed        bool
-	Capacity      int64
-	DFSUsed       int64
-	NonDFSUsed    int64
-	Remaining     int64
-	BlockPoolUsed int64
-}
+type StorageReport = blocks.StorageReport
 
 // Registration is a DataNode's registerDatanode request
 // (DatanodeRegistration): its address and its storages.

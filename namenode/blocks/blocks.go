@@ -6,6 +6,11 @@
 // later) turn them into Hadoop's protobuf messages.
 package blocks
 
+import (
+	"net"
+	"strconv"
+)
+
 // Extended is a block named within its block pool (Hadoop's
 // ExtendedBlock).
 type Extended struct {
@@ -114,3 +119,26 @@ const (
 	ReportEnteringMaintenance
 	ReportInMaintenance
 )
+
+// StorageReport is one storage's numbers, as a DataNode's heartbeat
+// carries them (StorageReport).
+type StorageReport struct {
+	StorageID     string
+	Type          StorageType
+	Failed        bool
+	Capacity      int64
+	DFSUsed       int64
+	NonDFSUsed    int64
+	Remaining     int64
+	BlockPoolUsed int64
+}
+
+// DatanodeStorageReport is one DataNode with its storages
+// (getDatanodeStorageReport).
+type DatanodeStorageReport struct {
+	Node     DatanodeInfo
+	Storages []StorageReport
+}
+
+// XferAddr is the node's data transfer address, "ip:port".
+func (d DatanodeID) XferAddr() string { return net.JoinHostPort(d.IPAddr, strconv.Itoa(d.XferPort)) }

@@ -14,29 +14,30 @@ import (
 
 func (s *server) adminMethods() map[string]hadooprpc.Handler {
 	return map[string]hadooprpc.Handler{
-		"getServerDefaults":         handle(s.getServerDefaults),
-		"getFsStats":                handle(s.getFsStats),
-		"getFsReplicatedBlockStats": handle(s.getFsReplicatedBlockStats),
-		"getFsECBlockGroupStats":    handle(s.getFsECBlockGroupStats),
-		"getDatanodeReport":         handle(s.getDatanodeReport),
-		"getSlowDatanodeReport":     handle(s.getSlowDatanodeReport),
-		"setSafeMode":               handle(s.setSafeMode),
-		"saveNamespace":             handle(s.saveNamespace),
-		"rollEdits":                 handle(s.rollEdits),
-		"restoreFailedStorage":      handle(s.restoreFailedStorage),
-		"refreshNodes":              handle(s.refreshNodes),
-		"finalizeUpgrade":           handle(s.finalizeUpgrade),
-		"upgradeStatus":             handle(s.upgradeStatus),
-		"rollingUpgrade":            handle(s.rollingUpgrade),
-		"metaSave":                  handle(s.metaSave),
-		"setBalancerBandwidth":      handle(s.setBalancerBandwidth),
-		"getCurrentEditLogTxid":     handle(s.getCurrentEditLogTxid),
-		"listOpenFiles":             handle(s.listOpenFiles),
-		"msync":                     handle(s.msync),
-		"getHAServiceState":         handle(s.getHAServiceState),
-		"getDelegationToken":        handle(s.getDelegationToken),
-		"renewDelegationToken":      handle(s.renewDelegationToken),
-		"cancelDelegationToken":     handle(s.cancelDelegationToken),
+		"getServerDefaults":         Handle(s.getServerDefaults),
+		"getFsStats":                Handle(s.getFsStats),
+		"getFsReplicatedBlockStats": Handle(s.getFsReplicatedBlockStats),
+		"getFsECBlockGroupStats":    Handle(s.getFsECBlockGroupStats),
+		"getDatanodeReport":         Handle(s.getDatanodeReport),
+		"getSlowDatanodeReport":     Handle(s.getSlowDatanodeReport),
+		"getDatanodeStorageReport":  Handle(s.getDatanodeStorageReport),
+		"setSafeMode":               Handle(s.setSafeMode),
+		"saveNamespace":             Handle(s.saveNamespace),
+		"rollEdits":                 Handle(s.rollEdits),
+		"restoreFailedStorage":      Handle(s.restoreFailedStorage),
+		"refreshNodes":              Handle(s.refreshNodes),
+		"finalizeUpgrade":           Handle(s.finalizeUpgrade),
+		"upgradeStatus":             Handle(s.upgradeStatus),
+		"rollingUpgrade":            Handle(s.rollingUpgrade),
+		"metaSave":                  Handle(s.metaSave),
+		"setBalancerBandwidth":      Handle(s.setBalancerBandwidth),
+		"getCurrentEditLogTxid":     Handle(s.getCurrentEditLogTxid),
+		"listOpenFiles":             Handle(s.listOpenFiles),
+		"msync":                     Handle(s.msync),
+		"getHAServiceState":         Handle(s.getHAServiceState),
+		"getDelegationToken":        Handle(s.getDelegationToken),
+		"renewDelegationToken":      Handle(s.renewDelegationToken),
+		"cancelDelegationToken":     Handle(s.cancelDelegationToken),
 	}
 }
 
@@ -109,6 +110,18 @@ func (s *server) getDatanodeReport(ctx context.Context, r *pb.GetDatanodeReportR
 	resp := &pb.GetDatanodeReportResponseProto{}
 	for i := range dns {
 		resp.Di = append(resp.Di, blockpb.DatanodeInfo(&dns[i]))
+	}
+	return resp, nil
+}
+
+func (s *server) getDatanodeStorageReport(ctx context.Context, r *pb.GetDatanodeStorageReportRequestProto) (*pb.GetDatanodeStorageReportResponseProto, error) {
+	reps, err := s.ns.GetDatanodeStorageReport(ctx, blocks.ReportType(r.GetType()))
+	if err != nil {
+		return nil, err
+	}
+	resp := &pb.GetDatanodeStorageReportResponseProto{}
+	for i := range reps {
+		resp.DatanodeStorageReports = append(resp.DatanodeStorageReports, blockpb.DatanodeStorageReport(&reps[i]))
 	}
 	return resp, nil
 }

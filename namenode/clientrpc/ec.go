@@ -13,10 +13,10 @@ import (
 
 func (s *server) ecMethods() map[string]hadooprpc.Handler {
 	return map[string]hadooprpc.Handler{
-		"getErasureCodingPolicies":       handle(s.getErasureCodingPolicies),
-		"getErasureCodingPolicy":         handle(s.getErasureCodingPolicy),
-		"getErasureCodingCodecs":         handle(s.getErasureCodingCodecs),
-		"getECTopologyResultForPolicies": handle(s.getECTopologyResultForPolicies),
+		"getErasureCodingPolicies":       Handle(s.getErasureCodingPolicies),
+		"getErasureCodingPolicy":         Handle(s.getErasureCodingPolicy),
+		"getErasureCodingCodecs":         Handle(s.getErasureCodingCodecs),
+		"getECTopologyResultForPolicies": Handle(s.getECTopologyResultForPolicies),
 	}
 }
 

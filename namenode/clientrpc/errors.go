@@ -44,12 +44,12 @@ var namespaceClasses = []struct {
 	{namespace.ErrIO, hadooprpc.ClassIOException},
 }
 
-// javaError turns what the Namesystem returned into what hadooprpc sends:
+// JavaError turns what the Namesystem returned into what hadooprpc sends:
 // a *namespace.Error becomes a RemoteError of its sentinel's class with
 // Hadoop's message (unknown sentinels are java.io.IOException); anything
 // else (RemoteError, hadooprpc sentinels, plain errors) is left to
 // hadooprpc.ClassOf.
-func javaError(err error) error {
+func JavaError(err error) error {
 	var ne *namespace.Error
 	if !errors.As(err, &ne) {
 		return err

@@ -13,21 +13,21 @@ import (
 
 func (s *server) featureMethods() map[string]hadooprpc.Handler {
 	return map[string]hadooprpc.Handler{
-		"setXAttr":           handle(s.setXAttr),
-		"getXAttrs":          handle(s.getXAttrs),
-		"listXAttrs":         handle(s.listXAttrs),
-		"removeXAttr":        handle(s.removeXAttr),
-		"modifyAclEntries":   handle(s.modifyAclEntries),
-		"removeAclEntries":   handle(s.removeAclEntries),
-		"removeDefaultAcl":   handle(s.removeDefaultAcl),
-		"removeAcl":          handle(s.removeAcl),
-		"setAcl":             handle(s.setAcl),
-		"getAclStatus":       handle(s.getAclStatus),
-		"checkAccess":        handle(s.checkAccess),
-		"getStoragePolicies": handle(s.getStoragePolicies),
-		"setStoragePolicy":   handle(s.setStoragePolicy),
-		"unsetStoragePolicy": handle(s.unsetStoragePolicy),
-		"getStoragePolicy":   handle(s.getStoragePolicy),
+		"setXAttr":           Handle(s.setXAttr),
+		"getXAttrs":          Handle(s.getXAttrs),
+		"listXAttrs":         Handle(s.listXAttrs),
+		"removeXAttr":        Handle(s.removeXAttr),
+		"modifyAclEntries":   Handle(s.modifyAclEntries),
+		"removeAclEntries":   Handle(s.removeAclEntries),
+		"removeDefaultAcl":   Handle(s.removeDefaultAcl),
+		"removeAcl":          Handle(s.removeAcl),
+		"setAcl":             Handle(s.setAcl),
+		"getAclStatus":       Handle(s.getAclStatus),
+		"checkAccess":        Handle(s.checkAccess),
+		"getStoragePolicies": Handle(s.getStoragePolicies),
+		"setStoragePolicy":   Handle(s.setStoragePolicy),
+		"unsetStoragePolicy": Handle(s.unsetStoragePolicy),
+		"getStoragePolicy":   Handle(s.getStoragePolicy),
 	}
 }
 

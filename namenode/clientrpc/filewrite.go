@@ -13,18 +13,18 @@ import (
 
 func (s *server) fileWriteMethods() map[string]hadooprpc.Handler {
 	return map[string]hadooprpc.Handler{
-		"create":                 handle(s.create),
-		"append":                 handle(s.append),
-		"addBlock":               handle(s.addBlock),
-		"abandonBlock":           handle(s.abandonBlock),
-		"getAdditionalDatanode":  handle(s.getAdditionalDatanode),
-		"complete":               handle(s.complete),
-		"updateBlockForPipeline": handle(s.updateBlockForPipeline),
-		"updatePipeline":         handle(s.updatePipeline),
-		"fsync":                  handle(s.fsync),
-		"renewLease":             handle(s.renewLease),
-		"recoverLease":           handle(s.recoverLease),
-		"reportBadBlocks":        handle(s.reportBadBlocks),
+		"create":                 Handle(s.create),
+		"append":                 Handle(s.append),
+		"addBlock":               Handle(s.addBlock),
+		"abandonBlock":           Handle(s.abandonBlock),
+		"getAdditionalDatanode":  Handle(s.getAdditionalDatanode),
+		"complete":               Handle(s.complete),
+		"updateBlockForPipeline": Handle(s.updateBlockForPipeline),
+		"updatePipeline":         Handle(s.updatePipeline),
+		"fsync":                  Handle(s.fsync),
+		"renewLease":             Handle(s.renewLease),
+		"recoverLease":           Handle(s.recoverLease),
+		"reportBadBlocks":        Handle(s.reportBadBlocks),
 	}
 }
 

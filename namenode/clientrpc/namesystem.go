@@ -143,6 +143,9 @@ type Admin interface {
 	GetReplicatedBlockStats(ctx context.Context) (ReplicatedBlockStats, error)
 	GetECBlockGroupStats(ctx context.Context) (ECBlockGroupStats, error)
 	GetDatanodeReport(ctx context.Context, kind blocks.ReportType) ([]blocks.DatanodeInfo, error)
+	// GetDatanodeStorageReport is GetDatanodeReport with each node's
+	// storages.
+	GetDatanodeStorageReport(ctx context.Context, kind blocks.ReportType) ([]blocks.DatanodeStorageReport, error)
 	// GetSlowDatanodeReport lists DataNodes the slow-peer tracker flags.
 	GetSlowDatanodeReport(ctx context.Context) ([]blocks.DatanodeInfo, error)
 	SetSafeMode(ctx context.Context, action SafeModeAction, checked bool) (bool, error)

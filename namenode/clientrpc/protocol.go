@@ -39,9 +39,9 @@ func Protocol(ns Namesystem, cfg Config) hadooprpc.Protocol {
 	return hadooprpc.Protocol{Name: ProtocolName, Version: ProtocolVersion, Methods: m}
 }
 
-// handle makes a Handler of a translating function: the request type is
-// inferred, and a failure goes through javaError.
-func handle[Req any, PReq interface {
+// Handle makes a Handler of a translating function: the request type is
+// inferred, and a failure goes through JavaError.
+func Handle[Req any, PReq interface {
 	*Req
 	proto.Message
 }, Resp proto.Message](fn func(context.Context, PReq) (Resp, error)) hadooprpc.Handler {
@@ -50,7 +50,7 @@ func handle[Req any, PReq interface {
 			resp, err := fn(ctx, req)
 			if err != nil {
 				var zero Resp
-				return zero, javaError(err)
+				return zero, JavaError(err)
 			}
 			return resp, nil
 		})

@@ -12,16 +12,16 @@ import (
 
 func (s *server) readMethods() map[string]hadooprpc.Handler {
 	return map[string]hadooprpc.Handler{
-		"getFileInfo":           handle(s.getFileInfo),
-		"getFileLinkInfo":       handle(s.getFileLinkInfo),
-		"getListing":            handle(s.getListing),
-		"getContentSummary":     handle(s.getContentSummary),
-		"getQuotaUsage":         handle(s.getQuotaUsage),
-		"getLinkTarget":         handle(s.getLinkTarget),
-		"getBlockLocations":     handle(s.getBlockLocations),
-		"getPreferredBlockSize": handle(s.getPreferredBlockSize),
-		"isFileClosed":          handle(s.isFileClosed),
-		"getEnclosingRoot":      handle(s.getEnclosingRoot),
+		"getFileInfo":           Handle(s.getFileInfo),
+		"getFileLinkInfo":       Handle(s.getFileLinkInfo),
+		"getListing":            Handle(s.getListing),
+		"getContentSummary":     Handle(s.getContentSummary),
+		"getQuotaUsage":         Handle(s.getQuotaUsage),
+		"getLinkTarget":         Handle(s.getLinkTarget),
+		"getBlockLocations":     Handle(s.getBlockLocations),
+		"getPreferredBlockSize": Handle(s.getPreferredBlockSize),
+		"isFileClosed":          Handle(s.isFileClosed),
+		"getEnclosingRoot":      Handle(s.getEnclosingRoot),
 	}
 }
 

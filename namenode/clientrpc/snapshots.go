@@ -11,15 +11,15 @@ import (
 
 func (s *server) snapshotMethods() map[string]hadooprpc.Handler {
 	return map[string]hadooprpc.Handler{
-		"allowSnapshot":                handle(s.allowSnapshot),
-		"disallowSnapshot":             handle(s.disallowSnapshot),
-		"createSnapshot":               handle(s.createSnapshot),
-		"deleteSnapshot":               handle(s.deleteSnapshot),
-		"renameSnapshot":               handle(s.renameSnapshot),
-		"getSnapshottableDirListing":   handle(s.getSnapshottableDirListing),
-		"getSnapshotListing":           handle(s.getSnapshotListing),
-		"getSnapshotDiffReport":        handle(s.getSnapshotDiffReport),
-		"getSnapshotDiffReportListing": handle(s.getSnapshotDiffReportListing),
+		"allowSnapshot":                Handle(s.allowSnapshot),
+		"disallowSnapshot":             Handle(s.disallowSnapshot),
+		"createSnapshot":               Handle(s.createSnapshot),
+		"deleteSnapshot":               Handle(s.deleteSnapshot),
+		"renameSnapshot":               Handle(s.renameSnapshot),
+		"getSnapshottableDirListing":   Handle(s.getSnapshottableDirListing),
+		"getSnapshotListing":           Handle(s.getSnapshotListing),
+		"getSnapshotDiffReport":        Handle(s.getSnapshotDiffReport),
+		"getSnapshotDiffReportListing": Handle(s.getSnapshotDiffReportListing),
 	}
 }
 

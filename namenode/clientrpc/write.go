@@ -13,18 +13,18 @@ import (
 
 func (s *server) writeMethods() map[string]hadooprpc.Handler {
 	return map[string]hadooprpc.Handler{
-		"mkdirs":         handle(s.mkdirs),
-		"delete":         handle(s.delete),
-		"rename":         handle(s.rename),
-		"rename2":        handle(s.rename2),
-		"concat":         handle(s.concat),
-		"truncate":       handle(s.truncate),
-		"setPermission":  handle(s.setPermission),
-		"setOwner":       handle(s.setOwner),
-		"setTimes":       handle(s.setTimes),
-		"setReplication": handle(s.setReplication),
-		"setQuota":       handle(s.setQuota),
-		"createSymlink":  handle(s.createSymlink),
+		"mkdirs":         Handle(s.mkdirs),
+		"delete":         Handle(s.delete),
+		"rename":         Handle(s.rename),
+		"rename2":        Handle(s.rename2),
+		"concat":         Handle(s.concat),
+		"truncate":       Handle(s.truncate),
+		"setPermission":  Handle(s.setPermission),
+		"setOwner":       Handle(s.setOwner),
+		"setTimes":       Handle(s.setTimes),
+		"setReplication": Handle(s.setReplication),
+		"setQuota":       Handle(s.setQuota),
+		"createSymlink":  Handle(s.createSymlink),
 	}
 }
 

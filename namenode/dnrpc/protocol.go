@@ -22,7 +22,7 @@ func Protocol(ns Namesystem) hadooprpc.Protocol {
 				if err != nil {
 					return nil, err
 				}
-				return &hdfspb.VersionResponseProto{Info: namespaceInfoProto(info)}, nil
+				return &hdfspb.VersionResponseProto{Info: NamespaceInfoProto(info)}, nil
 			}),
 		"registerDatanode": hadooprpc.Method(func() *pb.RegisterDatanodeRequestProto { return new(pb.RegisterDatanodeRequestProto) },
 			func(ctx context.Context, r *pb.RegisterDatanodeRequestProto) (*pb.RegisterDatanodeResponseProto, error) {
@@ -102,7 +102,8 @@ func Protocol(ns Namesystem) hadooprpc.Protocol {
 	return hadooprpc.Protocol{Name: ProtocolName, Version: ProtocolVersion, Methods: m}
 }
 
-func storageInfoProto(s StorageInfo) *hdfspb.StorageInfoProto {
+// StorageInfoProto is StorageInfoProto for s.
+func StorageInfoProto(s StorageInfo) *hdfspb.StorageInfoProto {
 	return &hdfspb.StorageInfoProto{LayoutVersion: proto.Uint32(uint32(s.LayoutVersion)), NamespceID: proto.Uint32(s.NamespaceID),
 		ClusterID: proto.String(s.ClusterID), CTime: proto.Uint64(uint64(s.CTime))}
 }
@@ -112,10 +113,11 @@ func storageInfoOf(p *hdfspb.StorageInfoProto) StorageInfo {
 		ClusterID: p.GetClusterID(), CTime: int64(p.GetCTime())}
 }
 
-func namespaceInfoProto(n *NamespaceInfo) *hdfspb.NamespaceInfoProto {
+// NamespaceInfoProto is the versionRequest answer for n.
+func NamespaceInfoProto(n *NamespaceInfo) *hdfspb.NamespaceInfoProto {
 	return &hdfspb.NamespaceInfoProto{
 		BuildVersion: proto.String(n.BuildVersion), Unused: proto.Uint32(0), BlockPoolID: proto.String(n.BlockPoolID),
-		StorageInfo: storageInfoProto(n.Storage), SoftwareVersion: proto.String(n.SoftwareVersion),
+		StorageInfo: StorageInfoProto(n.Storage), SoftwareVersion: proto.String(n.SoftwareVersion),
 		Capabilities: proto.Uint64(n.Capabilities), State: hdfspb.NNHAStatusHeartbeatProto_State(n.State).Enum(),
 	}
 }
@@ -128,17 +130,17 @@ func NamespaceInfoOf(p *hdfspb.NamespaceInfoProto) *NamespaceInfo {
 		Capabilities: p.GetCapabilities(), State: HAState(p.GetState())}
 }
 
-// noKeys is ExportedBlockKeys.DUMMY_KEYS, what a NameNode without block
+// NoKeys is ExportedBlockKeys.DUMMY_KEYS, what a NameNode without block
 // tokens sends.
-func noKeys() *hdfspb.ExportedBlockKeysProto {
+func NoKeys() *hdfspb.ExportedBlockKeysProto {
 	return &hdfspb.ExportedBlockKeysProto{IsBlockTokenEnabled: proto.Bool(false), KeyUpdateInterval: proto.Uint64(0),
 		TokenLifeTime: proto.Uint64(0), CurrentKey: &hdfspb.BlockKeyProto{KeyId: proto.Uint32(0), ExpiryDate: proto.Uint64(0), KeyBytes: []byte{}}}
 }
 
 // RegistrationProto is DatanodeRegistrationProto for reg.
 func RegistrationProto(reg *Registration) *pb.DatanodeRegistrationProto {
-	return &pb.DatanodeRegistrationProto{DatanodeID: blockpb.DatanodeID(reg.ID), StorageInfo: storageInfoProto(reg.Storage),
-		Keys: noKeys(), SoftwareVersion: proto.String(reg.SoftwareVersion)}
+	return &pb.DatanodeRegistrationProto{DatanodeID: blockpb.DatanodeID(reg.ID), StorageInfo: StorageInfoProto(reg.Storage),
+		Keys: NoKeys(), SoftwareVersion: proto.String(reg.SoftwareVersion)}
 }
 
 func registrationOf(p *pb.DatanodeRegistrationProto) *Registration {

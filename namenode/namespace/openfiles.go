@@ -32,3 +32,23 @@ func (t *Tree) OpenFiles() []OpenFile {
 	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
 	return out
 }
+
+// RecentlyUsed reports whether file id is under construction, or was
+// modified or accessed after since (ms since the epoch): a "hot" file
+// whose blocks the balancer should move last (getBlocks' timeInterval).
+// An unknown id is not hot.
+func (t *Tree) RecentlyUsed(id, since int64) bool {
+	var hot bool
+	_ = t.read(func(v view) error {
+		hot = false
+		slot := v.slotOf(id)
+		if slot == nilSlot || !v.node(slot).isFile() {
+			return nil
+		}
+		n := v.node(slot)
+		_, open := v.lease(slot)
+		hot = open || n.mtime > since || n.atime > since
+		return nil
+	})
+	return hot
+}

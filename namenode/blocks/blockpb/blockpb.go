@@ -152,3 +152,41 @@ func LocatedBlocks(lb *blocks.LocatedBlocks) *hdfspb.LocatedBlocksProto {
 	}
 	return p
 }
+
+// DatanodeStorageReport is PBHelperClient's DatanodeStorageReportProto
+// for r: each storage with its numbers, state NORMAL, mount "", and
+// failed left unset, as Hadoop sends it.
+func DatanodeStorageReport(r *blocks.DatanodeStorageReport) *hdfspb.DatanodeStorageReportProto {
+	p := &hdfspb.DatanodeStorageReportProto{DatanodeInfo: DatanodeInfo(&r.Node)}
+	for _, s := range r.Storages {
+		p.StorageReports = append(p.StorageReports, &hdfspb.StorageReportProto{
+			StorageUuid: proto.String(s.StorageID), Capacity: proto.Uint64(uint64(s.Capacity)),
+			DfsUsed: proto.Uint64(uint64(s.DFSUsed)), Remaining: proto.Uint64(uint64(s.Remaining)),
+			BlockPoolUsed: proto.Uint64(uint64(s.BlockPoolUsed)),
+			Storage: &hdfspb.DatanodeStorageProto{StorageUuid: proto.String(s.StorageID),
+				State: hdfspb.DatanodeStorageProto_NORMAL.Enum(), StorageType: hdfspb.StorageTypeProto(s.Type).Enum()},
+			NonDfsUsed: proto.Uint64(uint64(s.NonDFSUsed)), Mount: proto.String(""),
+		})
+	}
+	return p
+}
+
+// DatanodeStorageReportOf reads a DatanodeStorageReportProto as Hadoop's
+// client does: a storage without a type is a DISK, and a missing
+// nonDfsUsed is what capacity leaves after dfsUsed and remaining.
+func DatanodeStorageReportOf(p *hdfspb.DatanodeStorageReportProto) blocks.DatanodeStorageReport {
+	r := blocks.DatanodeStorageReport{Node: DatanodeInfoOf(p.GetDatanodeInfo())}
+	for _, s := range p.GetStorageReports() {
+		sr := blocks.StorageReport{StorageID: s.GetStorageUuid(), Type: blocks.Disk, Failed: s.GetFailed(),
+			Capacity: int64(s.GetCapacity()), DFSUsed: int64(s.GetDfsUsed()), Remaining: int64(s.GetRemaining()),
+			BlockPoolUsed: int64(s.GetBlockPoolUsed()), NonDFSUsed: int64(s.GetNonDfsUsed())}
+		if s.Storage != nil {
+			sr.Type = blocks.StorageType(s.GetStorage().GetStorageType())
+		}
+		if s.NonDfsUsed == nil {
+			sr.NonDFSUsed = sr.Capacity - sr.DFSUsed - sr.Remaining
+		}
+		r.Storages = append(r.Storages, sr)
+	}
+	return r
+}
