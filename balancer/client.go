@@ -174,11 +174,25 @@ func (c *connector) release(ctx context.Context) error {
 type transferMover struct {
 	connectTimeout time.Duration // 60 s
 	readTimeout    time.Duration // 5 × dfs.client.socket-timeout
+	moveTimeout    time.Duration // dfs.balancer.block-move.timeout; 0: none
 	useHostname    bool
 	dial           func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 func (m *transferMover) Move(ctx context.Context, mv Move) error {
+	if m.moveTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, m.moveTimeout)
+		defer cancel()
+	}
+	err := m.move(ctx, mv)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("Block move timed out")
+	}
+	return err
+}
+
+func (m *transferMover) move(ctx context.Context, mv Move) error {
 	host := mv.Target.IPAddr
 	if m.useHostname {
 		host = mv.Target.HostName

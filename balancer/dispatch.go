@@ -65,13 +65,12 @@ type Dispatcher struct {
 	now    func() time.Time
 
 	nodes  map[string]blocks.DatanodeInfo // by UUID: the nodes of this iteration
-	groups map[groupKey]*Group
+	groups map[groupKey]bool              // their movable storage types
 
 	mu          sync.Mutex
 	moved       map[int64]bool // blocks moved or moving this iteration
 	bytesMoved  int64
 	blocksMoved int64
-	failed      int
 	slots       map[string]chan struct{} // per target node: free mover threads
 	perTarget   int
 	wg          sync.WaitGroup
@@ -89,13 +88,13 @@ func NewDispatcher(cfg DispatchConfig, nn NameNode, mover Mover, reports []block
 		rackOf = func(blocks.DatanodeInfo) string { return "" }
 	}
 	d := &Dispatcher{cfg: cfg, nn: nn, mover: mover, log: log, rackOf: rackOf, now: time.Now,
-		nodes: map[string]blocks.DatanodeInfo{}, groups: map[groupKey]*Group{}, moved: map[int64]bool{},
+		nodes: map[string]blocks.DatanodeInfo{}, groups: map[groupKey]bool{}, moved: map[int64]bool{},
 		slots: map[string]chan struct{}{}}
 	for _, r := range reports {
 		d.nodes[r.Node.UUID] = r.Node
 		for _, s := range r.Storages {
 			if movable(s.Type) {
-				d.groups[groupKey{r.Node.UUID, s.Type}] = &Group{Node: r.Node, Type: s.Type}
+				d.groups[groupKey{r.Node.UUID, s.Type}] = true
 			}
 		}
 	}
@@ -129,11 +128,11 @@ func (d *Dispatcher) Dispatch(ctx context.Context, sources []*Group) int64 {
 	return d.bytesMoved
 }
 
-// Moved returns the bytes and blocks moved and the moves failed so far.
-func (d *Dispatcher) Moved() (bytes, blocks int64, failed int) {
+// Moved returns the bytes and blocks moved so far.
+func (d *Dispatcher) Moved() (bytes, blocks int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.bytesMoved, d.blocksMoved, d.failed
+	return d.bytesMoved, d.blocksMoved
 }
 
 // candidate is a block of the source with its known locations.
@@ -202,7 +201,7 @@ func (d *Dispatcher) candidateOf(src *Group, b blockmgmt.BlockWithLocations) (ca
 	}
 	c := candidate{b: b}
 	for i, uuid := range b.Nodes {
-		if i < len(b.Types) && d.groups[groupKey{uuid, b.Types[i]}] != nil {
+		if i < len(b.Types) && d.groups[groupKey{uuid, b.Types[i]}] {
 			c.locs = append(c.locs, d.nodes[uuid])
 		}
 	}
@@ -324,7 +323,6 @@ func (d *Dispatcher) start(ctx context.Context, mv Move) {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		if err != nil {
-			d.failed++
 			if !errors.Is(err, context.Canceled) {
 				d.log.Warn("balancer: failed to move", "block", mv.Block.ID, "from", mv.Source.XferAddr(), "to", mv.Target.XferAddr(),
 					"through", mv.Proxy.XferAddr(), "err", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/hdfsclient"
+	"github.com/hdfsd/hdfsd/internal/ctxsleep"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/nnrpc"
 )
@@ -139,7 +140,7 @@ func (b *Balancer) Run(ctx context.Context) ExitStatus {
 		b.Now = time.Now
 	}
 	if b.Sleep == nil {
-		b.Sleep = sleep
+		b.Sleep = ctxsleep.Sleep
 	}
 	if b.Dial == nil {
 		b.Dial = (&net.Dialer{}).DialContext
@@ -236,10 +237,11 @@ func (b *Balancer) iterate(ctx context.Context, c *connector) result {
 	if b.Params.HotInterval != 0 {
 		dc.HotInterval = b.Params.HotInterval
 	}
-	mover := &transferMover{connectTimeout: 60 * time.Second, readTimeout: b.Config.ReadTimeout, useHostname: b.Config.UseHostname, dial: b.Dial}
-	d := NewDispatcher(dc, c, moverWithTimeout{mover, b.Config.MoveTimeout}, reports, plan, b.rackOf, b.Log)
+	mover := &transferMover{connectTimeout: 60 * time.Second, readTimeout: b.Config.ReadTimeout, moveTimeout: b.Config.MoveTimeout,
+		useHostname: b.Config.UseHostname, dial: b.Dial}
+	d := NewDispatcher(dc, c, mover, reports, plan, b.rackOf, b.Log)
 	moved := d.Dispatch(ctx, plan.Sources)
-	_, blocksMoved, _ := d.Moved()
+	_, blocksMoved := d.Moved()
 	c.bytesMoved += moved
 	c.blocksMoved += blocksMoved
 	if ctx.Err() != nil {
@@ -255,25 +257,6 @@ func (b *Balancer) iterate(ctx context.Context, c *connector) result {
 		}
 	}
 	return result{status: InProgress, left: plan.BytesLeftToMove, moving: plan.BytesBeingMoved}
-}
-
-// moverWithTimeout bounds each move by dfs.balancer.block-move.timeout.
-type moverWithTimeout struct {
-	Mover
-	timeout time.Duration
-}
-
-func (m moverWithTimeout) Move(ctx context.Context, mv Move) error {
-	if m.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, m.timeout)
-		defer cancel()
-	}
-	err := m.Mover.Move(ctx, mv)
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("Block move timed out")
-	}
-	return err
 }
 
 func (b *Balancer) rackOf(d blocks.DatanodeInfo) string {
@@ -362,26 +345,11 @@ func (b *Balancer) connect(ctx context.Context) ([]*connector, func(), error) {
 	return conns, closeAll, nil
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // javaException renders err as Java's Throwable.toString would.
 func javaException(err error) string {
 	var re *hadooprpc.RemoteError
 	if errors.As(err, &re) {
 		return re.Class + ": " + re.Message
 	}
-	msg := err.Error()
-	if errors.Is(err, ErrAlreadyRunning) {
-		msg = ErrAlreadyRunning.Error()
-	}
-	return "java.io.IOException: " + strings.TrimPrefix(msg, "balancer: ")
+	return "java.io.IOException: " + strings.TrimPrefix(err.Error(), "balancer: ")
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hdfsd/hdfsd/balancer"
+	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/namenode/topology"
 )
 
@@ -42,18 +43,19 @@ func runBalancer(ctx context.Context, env *Env, args []string) int {
 		return 0
 	}
 	p, err := parseBalancerArgs(rest)
+	var cfg balancer.Config
 	if err == nil {
-		var cfg balancer.Config
-		if cfg, err = balancer.ConfigFrom(c); err == nil {
-			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			b := &balancer.Balancer{Params: p, Config: cfg, Conf: c, Out: env.Stdout, Log: env.Logger}
-			return int(uint8(b.Run(ctx)))
-		}
+		cfg, err = balancer.ConfigFrom(c)
 	}
-	fmt.Fprintf(env.Stderr, "%s\n\n", balancerUsage)
-	fmt.Fprintf(env.Stderr, "hdfsd balancer: %v\n", err)
-	return 255
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "%s\n\n", balancerUsage)
+		fmt.Fprintf(env.Stderr, "hdfsd balancer: %v\n", err)
+		return 255
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	b := &balancer.Balancer{Params: p, Config: cfg, Conf: c, Out: env.Stdout, Log: env.Logger}
+	return int(uint8(b.Run(ctx)))
 }
 
 // parseBalancerArgs is Balancer.Cli.parse.
@@ -107,7 +109,7 @@ func parseBalancerArgs(args []string) (balancer.Params, error) {
 			if err != nil {
 				return p, err
 			}
-			p.BlockPools = trimmedList(v)
+			p.BlockPools = conf.SplitTrimmed(v)
 		case "-idleiterations":
 			v, err := value("idleiterations value is missing")
 			if err != nil {
@@ -153,7 +155,7 @@ func hostList(args []string, i int, kind, all string) ([]string, int, error) {
 	}
 	i++
 	if args[i] != "-f" {
-		return trimmedList(args[i]), i, nil
+		return conf.SplitTrimmed(args[i]), i, nil
 	}
 	if i+1 >= len(args) {
 		return nil, i, fmt.Errorf("File containing %s nodes is not specified: args=%s", kind, all)
@@ -164,14 +166,4 @@ func hostList(args []string, i int, kind, all string) ([]string, int, error) {
 		return nil, i, fmt.Errorf("Failed to read %s node list from file: %s", kind, args[i])
 	}
 	return hosts, i, nil
-}
-
-func trimmedList(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/hdfsclient"
+	"github.com/hdfsd/hdfsd/internal/ctxsleep"
 )
 
 // dfsadminFailure is the exit status of a failed command: DFSAdmin
@@ -40,20 +41,9 @@ func runDFSAdmin(ctx context.Context, env *Env, args []string) int {
 		return 0
 	}
 	a := &dfsAdmin{out: env.Stdout, err: env.Stderr, conf: c, net: conf.SystemNetwork(),
-		loc: time.Local, sleep: sleepContext}
+		loc: time.Local, sleep: ctxsleep.Sleep}
 	defer a.close()
 	return a.run(ctx, rest)
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func (a *dfsAdmin) close() {

@@ -58,9 +58,6 @@ func TestBalancerSpreadsBlocksOverNewDataNodes(t *testing.T) {
 		"dfs.datanode.round-robin-volume-choosing-policy.additional-available-space": "0"}
 	c := startFaultCluster(t, 0, extra)
 	site := clusterSite(extra)
-	for k, v := range extra {
-		site[k] = v
-	}
 	startTmpfsDataNode(t, c, site, 0)
 	must(t, c.waitLive(1, 30*time.Second))
 	cl := newClient(t, c.nn, superuser(t))

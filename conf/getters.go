@@ -208,10 +208,12 @@ var listSeparator = regexp.MustCompile(`[ \t\n\x0B\f\r]*[,\n][ \t\n\x0B\f\r]*`)
 // items inside the list are kept, trailing ones dropped, as Java's split.
 func (c *Conf) GetStrings(key string) []string {
 	v, _ := c.Get(key)
-	return splitTrimmed(v)
+	return SplitTrimmed(v)
 }
 
-func splitTrimmed(v string) []string {
+// SplitTrimmed is Hadoop's StringUtils.getTrimmedStrings: v split on
+// commas and newlines, each item trimmed; nil when v is blank.
+func SplitTrimmed(v string) []string {
 	s := javaTrim(v)
 	if s == "" {
 		return nil

@@ -109,7 +109,7 @@ func (ns Nameservice) Validate() error {
 	switch {
 	case !ns.HA() && ns.SharedEditsDir != "":
 		errs = append(errs, fmt.Errorf("%w: nameservice %q: a shared edits dir must not be specified if HA is not enabled", ErrInvalidValue, ns.ID))
-	case len(splitTrimmed(ns.SharedEditsDir)) > 1:
+	case len(SplitTrimmed(ns.SharedEditsDir)) > 1:
 		errs = append(errs, fmt.Errorf("%w: nameservice %q: multiple shared edits directories are not yet supported", ErrInvalidValue, ns.ID))
 	}
 	return errors.Join(errs...)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hdfsd/hdfsd/conf"
+	"github.com/hdfsd/hdfsd/datanode/fsdataset"
 )
 
 // Config is what a DataNode reads from its configuration at start. Each
@@ -103,7 +104,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.IncrementalReportDelay = dur("dfs.blockreport.incremental.intervalMsec", 0, time.Millisecond)
 	cfg.FailedVolumesTolerated = int(i64("dfs.datanode.failed.volumes.tolerated", 0))
 	cfg.DUReserved = size("dfs.datanode.du.reserved", 0)
-	cfg.RoundRobinAdditional = size("dfs.datanode.round-robin-volume-choosing-policy.additional-available-space", 1<<30)
+	cfg.RoundRobinAdditional = size("dfs.datanode.round-robin-volume-choosing-policy.additional-available-space", fsdataset.DefaultAdditionalAvailableSpace)
 	cfg.ScanBytesPerSecond = size("dfs.block.scanner.volume.bytes.per.second", 1<<20)
 	cfg.ScanPeriod = dur("dfs.datanode.scan.period.hours", 21*24*time.Hour, time.Hour)
 	cfg.DirectoryScanInterval = dur("dfs.datanode.directoryscan.interval", 6*time.Hour, time.Second)

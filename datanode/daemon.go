@@ -353,14 +353,3 @@ func (d *Daemon) blockPools() []string {
 	}
 	return out
 }
-
-func sleepCtx(ctx context.Context, dur time.Duration) error {
-	t := time.NewTimer(dur)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

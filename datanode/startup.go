@@ -21,6 +21,7 @@ import (
 	"github.com/hdfsd/hdfsd/datanode/throttle"
 	"github.com/hdfsd/hdfsd/datatransfer"
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/internal/ctxsleep"
 )
 
 // Start opens and locks the data dirs, listens on the data-transfer, IPC
@@ -43,7 +44,7 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		d.now = time.Now
 	}
 	if d.sleep == nil {
-		d.sleep = sleepCtx
+		d.sleep = ctxsleep.Sleep
 	}
 	d.started = d.now()
 	locs, err := parseDataDirs(cfg.DataDirs)

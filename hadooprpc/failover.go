@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hdfsd/hdfsd/internal/ctxsleep"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -115,7 +116,7 @@ func (p *FailoverProxy) Call(ctx context.Context, method string, req, resp proto
 			return p.giveUp(method, addr, opts, act, err)
 		}
 		p.logRetry(method, addr, opts, failovers, act, err)
-		if serr := sleepCtx(ctx, act.Delay); serr != nil {
+		if serr := ctxsleep.Sleep(ctx, act.Delay); serr != nil {
 			return fmt.Errorf("hadooprpc: %s: waiting to retry: %w (last error: %v)", method, serr, err)
 		}
 		opts.RetryCount++
@@ -165,19 +166,4 @@ func (p *FailoverProxy) logRetry(method, addr string, opts CallOptions, failover
 	p.log.Log(context.Background(), level, "hadooprpc: call failed, "+act.Decision.String(),
 		"method", method, "addr", addr, "callId", opts.CallID, "retry", opts.RetryCount,
 		"failovers", failovers, "sleep", act.Delay, "err", err)
-}
-
-// sleepCtx sleeps for d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -49,6 +49,7 @@ type Client struct {
 	uri       string
 	nsID      string
 	nameNodes []NameNode
+	addrs     []string // the NameNodes' addresses, to dial
 	proxy     *hadooprpc.FailoverProxy
 	failover  hadooprpc.FailoverOptions
 }
@@ -77,11 +78,10 @@ func Dial(c *conf.Conf, opts Options) (*Client, error) {
 	}
 	fo.Logger = opts.Logger
 	cl.failover = fo
-	all := make([]string, len(cl.nameNodes))
-	for i, nn := range cl.nameNodes {
-		all[i] = nn.Addr
+	for _, nn := range cl.nameNodes {
+		cl.addrs = append(cl.addrs, nn.Addr)
 	}
-	cl.proxy = hadooprpc.NewFailoverProxy(cl.rpc, Protocol, all, fo)
+	cl.proxy = hadooprpc.NewFailoverProxy(cl.rpc, Protocol, cl.addrs, fo)
 	return cl, nil
 }
 
@@ -259,11 +259,7 @@ func (c *Client) ActiveCaller(protocol string) CallFunc {
 			return c.rpc.Call(ctx, addr, protocol, method, req, resp)
 		}
 	}
-	all := make([]string, len(c.nameNodes))
-	for i, nn := range c.nameNodes {
-		all[i] = nn.Addr
-	}
-	return hadooprpc.NewFailoverProxy(c.rpc, protocol, all, c.failover).Call
+	return hadooprpc.NewFailoverProxy(c.rpc, protocol, c.addrs, c.failover).Call
 }
 
 // Close closes the connections and waits for their goroutines.

@@ -10,7 +10,6 @@ import (
 	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/dnrpc"
 	"github.com/hdfsd/hdfsd/namenode/nnrpc"
-	"github.com/hdfsd/hdfsd/namenode/storage"
 )
 
 // nnServer is NameNodeRpcServer's NamenodeProtocol side: what the
@@ -64,8 +63,8 @@ func managerMessage(err error) string {
 }
 
 // GetBlockKeys answers the dummy keys: block access tokens are off.
-func (s nnServer) GetBlockKeys(ctx context.Context) (bool, error) {
-	return false, s.n.checkSuper(ctx, "getBlockKeys")
+func (s nnServer) GetBlockKeys(ctx context.Context) error {
+	return s.n.checkSuper(ctx, "getBlockKeys")
 }
 
 func (s nnServer) GetTransactionID(ctx context.Context) (int64, error) {
@@ -94,9 +93,12 @@ func (s nnServer) RollEditLog(ctx context.Context) (*nnrpc.CheckpointSignature, 
 	if err != nil {
 		return nil, err
 	}
-	v := s.n.version
-	return &nnrpc.CheckpointSignature{BlockPoolID: v.BlockPoolID, MostRecentCheckpointTxID: s.n.ckpt.lastTxID.Load(), CurSegmentTxID: first,
-		Storage: dnrpc.StorageInfo{LayoutVersion: storage.LayoutVersion, NamespaceID: uint32(v.NamespaceID), ClusterID: v.ClusterID, CTime: v.CTime}}, nil
+	info, err := s.VersionRequest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &nnrpc.CheckpointSignature{BlockPoolID: info.BlockPoolID, MostRecentCheckpointTxID: s.n.ckpt.lastTxID.Load(),
+		CurSegmentTxID: first, Storage: info.Storage}, nil
 }
 
 func (s nnServer) IsUpgradeFinalized(ctx context.Context) (bool, error) {

@@ -19,10 +19,8 @@ type DatanodeStorageReport = blocks.DatanodeStorageReport
 // registration order, each with the storages it last reported.
 func (m *Manager) StorageReports(kind blocks.ReportType) []DatanodeStorageReport {
 	var out []DatanodeStorageReport
-	infos := m.Report(kind)
-	for _, info := range infos {
-		n := m.nodes[m.byUUID[info.UUID]]
-		r := DatanodeStorageReport{Node: info}
+	for _, n := range m.nodesOf(kind) {
+		r := DatanodeStorageReport{Node: m.info(n)}
 		for _, st := range n.storages {
 			s := &m.storages[st]
 			r.Storages = append(r.Storages, StorageReport{StorageID: s.id, Type: s.typ, Failed: s.failed,

@@ -395,6 +395,15 @@ func (m *Manager) target(st uint32) Target {
 // order.
 func (m *Manager) Report(kind blocks.ReportType) []blocks.DatanodeInfo {
 	var out []blocks.DatanodeInfo
+	for _, n := range m.nodesOf(kind) {
+		out = append(out, m.info(n))
+	}
+	return out
+}
+
+// nodesOf lists the nodes of one report kind, in registration order.
+func (m *Manager) nodesOf(kind blocks.ReportType) []*node {
+	var out []*node
 	for _, n := range m.nodes {
 		if n.id.UUID == "" {
 			continue // replaced by a node at its address
@@ -415,7 +424,7 @@ func (m *Manager) Report(kind blocks.ReportType) []blocks.DatanodeInfo {
 			want = n.admin == blocks.InMaintenance
 		}
 		if want {
-			out = append(out, m.info(n))
+			out = append(out, n)
 		}
 	}
 	return out

@@ -61,9 +61,9 @@ type CheckpointSignature struct {
 type Namesystem interface {
 	VersionRequest(ctx context.Context) (*dnrpc.NamespaceInfo, error)
 	GetBlocks(ctx context.Context, req GetBlocksRequest) ([]blockmgmt.BlockWithLocations, error)
-	// GetBlockKeys returns false when block access tokens are off (the
-	// only mode this NameNode runs in).
-	GetBlockKeys(ctx context.Context) (enabled bool, err error)
+	// GetBlockKeys checks that the caller may have the block keys; they
+	// are the dummy ones, as block access tokens are off.
+	GetBlockKeys(ctx context.Context) error
 	GetTransactionID(ctx context.Context) (int64, error)
 	GetMostRecentCheckpointTxID(ctx context.Context) (int64, error)
 	RollEditLog(ctx context.Context) (*CheckpointSignature, error)
@@ -92,7 +92,7 @@ func Protocol(ns Namesystem) hadooprpc.Protocol {
 			return &pb.GetBlocksResponseProto{Blocks: BlocksWithLocationsProto(bs)}, nil
 		}),
 		"getBlockKeys": clientrpc.Handle(func(ctx context.Context, _ *pb.GetBlockKeysRequestProto) (*pb.GetBlockKeysResponseProto, error) {
-			if _, err := ns.GetBlockKeys(ctx); err != nil {
+			if err := ns.GetBlockKeys(ctx); err != nil {
 				return nil, err
 			}
 			return &pb.GetBlockKeysResponseProto{Keys: dnrpc.NoKeys()}, nil
