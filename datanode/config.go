@@ -36,10 +36,13 @@ type Config struct {
 
 	FailedVolumesTolerated int   // dfs.datanode.failed.volumes.tolerated (0)
 	DUReserved             int64 // dfs.datanode.du.reserved (0)
-	// RoundRobinAdditional is
+	// VolumeChoosing is how a new replica's volume is picked:
+	// dfs.datanode.fsdataset.volume.choosing.policy (round robin) with
 	// dfs.datanode.round-robin-volume-choosing-policy.additional-available-space
-	// (1 GiB): what a volume must have free beyond the block to be chosen.
-	RoundRobinAdditional int64
+	// (1 GiB) and
+	// dfs.datanode.available-space-volume-choosing-policy.balanced-space-threshold
+	// (10 GiB) and .balanced-space-preference-fraction (0.75).
+	VolumeChoosing fsdataset.ChooserConfig
 
 	ScanBytesPerSecond    int64         // dfs.block.scanner.volume.bytes.per.second (1 MiB/s)
 	ScanPeriod            time.Duration // dfs.datanode.scan.period.hours (3 weeks)
@@ -104,7 +107,16 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.IncrementalReportDelay = dur("dfs.blockreport.incremental.intervalMsec", 0, time.Millisecond)
 	cfg.FailedVolumesTolerated = int(i64("dfs.datanode.failed.volumes.tolerated", 0))
 	cfg.DUReserved = size("dfs.datanode.du.reserved", 0)
-	cfg.RoundRobinAdditional = size("dfs.datanode.round-robin-volume-choosing-policy.additional-available-space", fsdataset.DefaultAdditionalAvailableSpace)
+	cfg.VolumeChoosing = fsdataset.ChooserConfig{
+		Policy:     str("dfs.datanode.fsdataset.volume.choosing.policy", fsdataset.RoundRobinPolicyClass),
+		Additional: size("dfs.datanode.round-robin-volume-choosing-policy.additional-available-space", fsdataset.DefaultAdditionalAvailableSpace),
+		Threshold:  size("dfs.datanode.available-space-volume-choosing-policy.balanced-space-threshold", fsdataset.DefaultBalancedSpaceThreshold),
+		Preference: r.Float("dfs.datanode.available-space-volume-choosing-policy.balanced-space-preference-fraction", fsdataset.DefaultBalancedPreference),
+		Seed:       uint64(time.Now().UnixNano()),
+	}
+	if _, err := fsdataset.NewChooser(cfg.VolumeChoosing); err != nil {
+		errs = append(errs, fmt.Errorf("datanode: %w", err))
+	}
 	cfg.ScanBytesPerSecond = size("dfs.block.scanner.volume.bytes.per.second", 1<<20)
 	cfg.ScanPeriod = dur("dfs.datanode.scan.period.hours", 21*24*time.Hour, time.Hour)
 	cfg.DirectoryScanInterval = dur("dfs.datanode.directoryscan.interval", 6*time.Hour, time.Second)

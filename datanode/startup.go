@@ -57,7 +57,20 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		}
 	}
 	log := d.log
-	ds, err := fsdataset.Open(fsdataset.Config{Locations: locs, Reserved: cfg.DUReserved, Chooser: fsdataset.NewRoundRobin(cfg.RoundRobinAdditional),
+	chooser, err := fsdataset.NewChooser(cfg.VolumeChoosing)
+	if err != nil {
+		return nil, fmt.Errorf("datanode: %w", err)
+	}
+	if cfg.VolumeChoosing.Policy == fsdataset.AvailableSpacePolicyClass {
+		log.Info("available space volume choosing policy",
+			"dfs.datanode.available-space-volume-choosing-policy.balanced-space-threshold", cfg.VolumeChoosing.Threshold,
+			"dfs.datanode.available-space-volume-choosing-policy.balanced-space-preference-fraction", cfg.VolumeChoosing.Preference)
+		if p := cfg.VolumeChoosing.Preference; p > 1 || p < 0.5 {
+			log.Warn("dfs.datanode.available-space-volume-choosing-policy.balanced-space-preference-fraction should be in 0.5-1.0; below 0.5 the fuller volumes get more blocks",
+				"value", p)
+		}
+	}
+	ds, err := fsdataset.Open(fsdataset.Config{Locations: locs, Reserved: cfg.DUReserved, Chooser: chooser,
 		FailedVolumesTolerated: cfg.FailedVolumesTolerated, FS: opts.FS, Now: d.now,
 		Logf: func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) }})
 	if err != nil {

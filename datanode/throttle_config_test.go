@@ -1,22 +1,12 @@
 package datanode
 
-import (
-	"testing"
-
-	"github.com/hdfsd/hdfsd/conf"
-)
+import "testing"
 
 // The balancer's bandwidth defaults to 100 MiB/s; DNA_TRANSFER copies,
 // reads and writes go unthrottled unless their bandwidthPerSec says
 // otherwise, as in Hadoop.
 func TestTransferBandwidthSettings(t *testing.T) {
-	c := conf.New()
-	c.Set("dfs.datanode.data.dir", "/data/1")
-	c.Set("fs.defaultFS", "hdfs://127.0.0.1:8020")
-	cfg, err := ConfigFrom(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, cfg := minimalConfig(t)
 	if cfg.BalanceBandwidth != 100<<20 || cfg.TransferBandwidth != 0 || cfg.ReadBandwidth != 0 || cfg.WriteBandwidth != 0 ||
 		transferThrottler(cfg.TransferBandwidth) != nil {
 		t.Fatalf("defaults: balance %d, transfer %d", cfg.BalanceBandwidth, cfg.TransferBandwidth)
@@ -25,7 +15,8 @@ func TestTransferBandwidthSettings(t *testing.T) {
 	c.Set("dfs.datanode.data.transfer.bandwidthPerSec", "4194304")
 	c.Set("dfs.datanode.data.read.bandwidthPerSec", "1g")
 	c.Set("dfs.datanode.data.write.bandwidthPerSec", "2k")
-	if cfg, err = ConfigFrom(c); err != nil {
+	cfg, err := ConfigFrom(c)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.BalanceBandwidth != 10<<20 || cfg.TransferBandwidth != 4<<20 || cfg.ReadBandwidth != 1<<30 || cfg.WriteBandwidth != 2<<10 {

@@ -2,6 +2,7 @@ package fsdataset
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 )
@@ -11,34 +12,77 @@ import (
 // a volume must have this much more than the block size free.
 const DefaultAdditionalAvailableSpace = 1 << 30
 
-// VolumeChooser picks the volume of a new replica among candidates of
-// one storage type, by their available bytes. It returns an index into
-// avail, or an error wrapping ErrDiskOutOfSpace.
+// VolumeChooser picks the volume of a new replica among the healthy
+// volumes of one storage type, t, given their available bytes. It
+// returns an index into avail, or an error wrapping ErrDiskOutOfSpace.
+// Choosers keep their turn per storage type, as Hadoop's do.
 type VolumeChooser interface {
-	Choose(avail []int64, blockSize int64) (int, error)
+	Choose(t StorageType, avail []int64, blockSize int64) (int, error)
 }
 
-// RoundRobin is Hadoop's RoundRobinVolumeChoosingPolicy: the next volume
-// in turn with room for the block plus the additional space. Safe for
-// concurrent use.
+// The class names dfs.datanode.fsdataset.volume.choosing.policy takes.
+const (
+	RoundRobinPolicyClass     = "org.apache.hadoop.hdfs.server.datanode.fsdataset.RoundRobinVolumeChoosingPolicy"
+	AvailableSpacePolicyClass = "org.apache.hadoop.hdfs.server.datanode.fsdataset.AvailableSpaceVolumeChoosingPolicy"
+)
+
+// Hadoop's defaults for AvailableSpaceVolumeChoosingPolicy:
+// dfs.datanode.available-space-volume-choosing-policy.balanced-space-threshold
+// and ...balanced-space-preference-fraction.
+const (
+	DefaultBalancedSpaceThreshold = 10 << 30
+	DefaultBalancedPreference     = 0.75
+)
+
+// ChooserConfig is what the choosing policies read from the DataNode's
+// configuration.
+type ChooserConfig struct {
+	Policy     string  // the class name; "" is round robin
+	Additional int64   // round robin: free space required beyond the block
+	Threshold  int64   // available space: the spread still called balanced
+	Preference float64 // available space: the share of picks for the emptier volumes
+	Seed       uint64  // available space: the random source's seed
+}
+
+// NewChooser builds the policy a class name names. Any other class is
+// refused, as Hadoop's class lookup refuses a class it cannot find.
+func NewChooser(c ChooserConfig) (VolumeChooser, error) {
+	switch c.Policy {
+	case "", RoundRobinPolicyClass:
+		return NewRoundRobin(c.Additional), nil
+	case AvailableSpacePolicyClass:
+		p := NewAvailableSpace(c.Seed)
+		p.Threshold, p.Preference = c.Threshold, c.Preference
+		return p, nil
+	}
+	return nil, fmt.Errorf("%w: dfs.datanode.fsdataset.volume.choosing.policy: class %s not found (known: %s, %s)",
+		ErrInvalid, c.Policy, RoundRobinPolicyClass, AvailableSpacePolicyClass)
+}
+
+// RoundRobin is Hadoop's RoundRobinVolumeChoosingPolicy: per storage
+// type, the next volume in turn with more than the block plus the
+// additional space free. Safe for concurrent use.
 type RoundRobin struct {
 	additional int64
 	mu         sync.Mutex
-	next       int
+	next       [len(storageTypeNames)]int
 }
 
 // NewRoundRobin is a round-robin chooser.
 func NewRoundRobin(additional int64) *RoundRobin { return &RoundRobin{additional: additional} }
 
 // Choose implements VolumeChooser.
-func (p *RoundRobin) Choose(avail []int64, blockSize int64) (int, error) {
+func (p *RoundRobin) Choose(t StorageType, avail []int64, blockSize int64) (int, error) {
 	if len(avail) == 0 {
 		return 0, fmt.Errorf("%w: No more available volumes", ErrDiskOutOfSpace)
 	}
+	if int(t) >= len(p.next) {
+		t = Disk
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	cur := p.next
-	if cur >= len(avail) {
+	cur := p.next[t]
+	if cur >= len(avail) { // volumes have failed since the last turn
 		cur = 0
 	}
 	start := cur
@@ -47,7 +91,7 @@ func (p *RoundRobin) Choose(avail []int64, blockSize int64) (int, error) {
 		i := cur
 		cur = (cur + 1) % len(avail)
 		if avail[i] > blockSize+p.additional {
-			p.next = cur
+			p.next[t] = cur
 			return i, nil
 		}
 		maxAvail = max(maxAvail, avail[i])
@@ -62,75 +106,79 @@ func outOfSpace(maxAvail, blockSize int64) error {
 		ErrDiskOutOfSpace, maxAvail, blockSize)
 }
 
-// AvailableSpace is Hadoop's AvailableSpaceVolumeChoosingPolicy: when
-// the volumes' free space differs by more than the threshold, it picks
-// among the emptier ones with probability fraction; round robin within
-// each group.
+// AvailableSpace is Hadoop's AvailableSpaceVolumeChoosingPolicy. While
+// the most and the least free space differ by at most Threshold, it is
+// plain round robin. Otherwise the
+// volumes split into those with more than the fullest's free space plus
+// Threshold ("high") and the rest ("low"); each pick goes to the high
+// group with probability Preference weighted by the groups' sizes, or
+// always when no low volume can hold the block; round robin within
+// each group. The inner round robins ask for no additional space.
 type AvailableSpace struct {
-	Threshold int64   // ...balanced-space-threshold (10 GiB)
-	Fraction  float64 // ...balanced-space-preference-fraction (0.75)
-	rr        [3]*RoundRobin
-	mu        sync.Mutex
-	rnd       *rand.Rand
+	Threshold  int64
+	Preference float64
+	balanced   *RoundRobin
+	high, low  *RoundRobin
+	mu         sync.Mutex
+	rnd        *rand.Rand
 }
 
 // NewAvailableSpace is the chooser with Hadoop's defaults and a seeded
 // random source.
 func NewAvailableSpace(seed uint64) *AvailableSpace {
 	return &AvailableSpace{
-		Threshold: 10 << 30, Fraction: 0.75,
-		rr:  [3]*RoundRobin{NewRoundRobin(0), NewRoundRobin(0), NewRoundRobin(0)},
+		Threshold: DefaultBalancedSpaceThreshold, Preference: DefaultBalancedPreference,
+		balanced: NewRoundRobin(0), high: NewRoundRobin(0), low: NewRoundRobin(0),
 		rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
 }
 
 // Choose implements VolumeChooser.
-func (p *AvailableSpace) Choose(avail []int64, blockSize int64) (int, error) {
+func (p *AvailableSpace) Choose(t StorageType, avail []int64, blockSize int64) (int, error) {
 	if len(avail) == 0 {
 		return 0, fmt.Errorf("%w: No more available volumes", ErrDiskOutOfSpace)
 	}
-	lo, hi := avail[0], avail[0]
+	least, most := avail[0], avail[0]
 	for _, a := range avail {
-		lo, hi = min(lo, a), max(hi, a)
+		least, most = min(least, a), max(most, a)
 	}
-	if hi-lo < p.Threshold {
-		return p.rr[0].Choose(avail, blockSize)
+	if most-least <= p.Threshold {
+		return p.balanced.Choose(t, avail, blockSize)
 	}
-	var high, low []int // indexes with much / little free space
+	var high, low []int // indexes into avail
+	mostLow := int64(math.MinInt64)
 	for i, a := range avail {
-		if a < lo+p.Threshold {
-			low = append(low, i)
-		} else {
+		if a > least+p.Threshold {
 			high = append(high, i)
+		} else {
+			low = append(low, i)
+			mostLow = max(mostLow, a)
 		}
 	}
+	// Hadoop computes the weighted preference in float32.
+	f := float32(p.Preference)
+	nh, nl := float32(len(high)), float32(len(low))
+	scaled := nh * f / (nh*f + nl*(1-f))
 	p.mu.Lock()
-	preferHigh := p.rnd.Float64() < p.Fraction
+	r := p.rnd.Float32()
 	p.mu.Unlock()
-	pick := func(rr *RoundRobin, set []int) (int, error) {
-		sub := make([]int64, len(set))
-		for j, i := range set {
-			sub[j] = avail[i]
-		}
-		j, err := rr.Choose(sub, blockSize)
-		if err != nil {
-			return 0, err
-		}
-		return set[j], nil
+	if mostLow < blockSize || r < scaled {
+		return pickFrom(p.high, t, avail, high, blockSize)
 	}
-	if preferHigh || !fits(avail, low, blockSize) {
-		return pick(p.rr[1], high)
-	}
-	return pick(p.rr[2], low)
+	return pickFrom(p.low, t, avail, low, blockSize)
 }
 
-func fits(avail []int64, set []int, blockSize int64) bool {
-	for _, i := range set {
-		if avail[i] > blockSize {
-			return true
-		}
+// pickFrom asks rr to choose among the volumes set indexes.
+func pickFrom(rr *RoundRobin, t StorageType, avail []int64, set []int, blockSize int64) (int, error) {
+	sub := make([]int64, len(set))
+	for j, i := range set {
+		sub[j] = avail[i]
 	}
-	return false
+	j, err := rr.Choose(t, sub, blockSize)
+	if err != nil {
+		return 0, err
+	}
+	return set[j], nil
 }
 
 // ValidateFailedVolumesTolerated checks dfs.datanode.failed.volumes.tolerated

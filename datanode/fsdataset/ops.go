@@ -219,7 +219,7 @@ func (ds *Dataset) chooseVolume(t StorageType, blockSize int64) (*Volume, error)
 		vols = append(vols, v)
 		avail = append(avail, a)
 	}
-	i, err := ds.cfg.Chooser.Choose(avail, blockSize)
+	i, err := ds.cfg.Chooser.Choose(t, avail, blockSize)
 	if err != nil {
 		return nil, err
 	}

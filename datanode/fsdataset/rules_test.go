@@ -146,7 +146,7 @@ func TestRoundRobinSkipsFullVolumes(t *testing.T) {
 	avail := []int64{1000, 50, 1000}
 	var got []int
 	for range 4 {
-		i, err := rr.Choose(avail, 500)
+		i, err := rr.Choose(Disk, avail, 500)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,30 +155,141 @@ func TestRoundRobinSkipsFullVolumes(t *testing.T) {
 	if want := []int{0, 2, 0, 2}; !slices.Equal(got, want) {
 		t.Fatal(got)
 	}
-	_, err := rr.Choose([]int64{10, 20}, 500)
+	_, err := rr.Choose(Disk, []int64{10, 20}, 500)
 	wantErr(t, err, ErrDiskOutOfSpace, "Out of space: The volume with the most available space (=20 B) is less than the block size (=500 B).")
-	_, err = rr.Choose(nil, 1)
+	_, err = rr.Choose(Disk, nil, 1)
 	wantErr(t, err, ErrDiskOutOfSpace, "No more available volumes")
 	if JavaClass(err) != "org.apache.hadoop.util.DiskChecker$DiskOutOfSpaceException" {
 		t.Fatal(JavaClass(err))
 	}
 }
 
-func TestAvailableSpacePrefersEmptierVolumes(t *testing.T) {
-	p := NewAvailableSpace(1)
-	avail := []int64{100 << 30, 1 << 30}
-	n := 0
-	for range 1000 {
-		i, err := p.Choose(avail, 1<<20)
+// Each storage type has its own turn: writing to an SSD does not move
+// the next DISK volume on.
+func TestRoundRobinTurnPerStorageType(t *testing.T) {
+	rr := NewRoundRobin(0)
+	avail := []int64{1000, 1000, 1000}
+	pick := func(st StorageType) int {
+		i, err := rr.Choose(st, avail, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if i == 0 {
-			n++
-		}
+		return i
 	}
-	if n < 700 || n > 800 {
-		t.Fatalf("emptier volume chosen %d/1000 times, want about 750", n)
+	got := []int{pick(Disk), pick(SSD), pick(SSD), pick(Disk), pick(Archive), pick(Disk)}
+	if want := []int{0, 0, 1, 1, 0, 2}; !slices.Equal(got, want) {
+		t.Fatal(got)
+	}
+	// A volume lost since the last turn: the turn starts over.
+	if i, _ := rr.Choose(Disk, avail[:1], 10); i != 0 {
+		t.Fatal(i)
+	}
+}
+
+// share picks n times and returns how often each volume was chosen.
+func share(t *testing.T, c VolumeChooser, avail []int64, blockSize int64, n int) []int {
+	t.Helper()
+	counts := make([]int, len(avail))
+	for range n {
+		i, err := c.Choose(Disk, avail, blockSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[i]++
+	}
+	return counts
+}
+
+// AvailableSpaceVolumeChoosingPolicy: volumes whose free space differs by
+// no more than the threshold are taken in turn.
+func TestAvailableSpaceBalancedIsRoundRobin(t *testing.T) {
+	p := NewAvailableSpace(1)
+	p.Threshold = 1 << 30
+	// Exactly the threshold apart still counts as balanced.
+	if got := share(t, p, []int64{1 << 30, 2 << 30, 2 << 30}, 1<<20, 300); !slices.Equal(got, []int{100, 100, 100}) {
+		t.Fatal(got)
+	}
+}
+
+// Imbalanced volumes: the emptier group gets the preference fraction of
+// the picks, weighted by the groups' sizes, and round robin inside it.
+func TestAvailableSpacePrefersEmptierVolumes(t *testing.T) {
+	const n = 20000
+	within := func(got, want int) bool { return got > want-n/50 && got < want+n/50 }
+
+	p := NewAvailableSpace(1)
+	got := share(t, p, []int64{100 << 30, 1 << 30}, 1<<20, n)
+	if !within(got[0], n*3/4) {
+		t.Fatalf("one emptier of two volumes: chosen %d of %d, want 3/4", got[0], n)
+	}
+
+	// Two emptier volumes, one fuller, fraction 0.75: the emptier pair
+	// gets 1.5 / (1.5 + 0.25) = 6/7 of the picks, split evenly.
+	p = NewAvailableSpace(2)
+	got = share(t, p, []int64{100 << 30, 1 << 30, 90 << 30}, 1<<20, n)
+	if !within(got[0]+got[2], n*6/7) || got[0]-got[2] > 1 || got[2]-got[0] > 1 {
+		t.Fatalf("two emptier of three volumes: %v, want 6/7 to the first and last", got)
+	}
+
+	// A fraction under one half favours the fuller volumes.
+	p = NewAvailableSpace(3)
+	p.Preference = 0.25
+	got = share(t, p, []int64{100 << 30, 1 << 30}, 1<<20, n)
+	if !within(got[1], n*3/4) {
+		t.Fatalf("fraction 0.25: fuller volume chosen %d of %d, want 3/4", got[1], n)
+	}
+}
+
+// When no fuller volume can take the block, the emptier ones are always
+// chosen, and the low group's round robin never sees it.
+func TestAvailableSpaceSkipsLowGroupWithoutRoom(t *testing.T) {
+	p := NewAvailableSpace(4)
+	p.Preference = 0 // would always pick the fuller volumes
+	p.Threshold = 1 << 20
+	got := share(t, p, []int64{64 << 20, 1 << 20, 100 << 20}, 2<<20, 100)
+	if !slices.Equal(got, []int{50, 0, 50}) {
+		t.Fatal(got)
+	}
+	p.Threshold = 10 << 30
+	_, err := p.Choose(Disk, []int64{1 << 20, 2 << 20}, 4<<20)
+	wantErr(t, err, ErrDiskOutOfSpace, "Out of space")
+	_, err = p.Choose(Disk, nil, 1)
+	wantErr(t, err, ErrDiskOutOfSpace, "No more available volumes")
+}
+
+// dfs.datanode.fsdataset.volume.choosing.policy names a class; only
+// Hadoop's two policies exist.
+func TestNewChooserByClassName(t *testing.T) {
+	c, err := NewChooser(ChooserConfig{Additional: 5})
+	if rr, ok := c.(*RoundRobin); err != nil || !ok || rr.additional != 5 {
+		t.Fatalf("default: %T %v", c, err)
+	}
+	c, err = NewChooser(ChooserConfig{Policy: AvailableSpacePolicyClass, Threshold: 7, Preference: 0.6})
+	if as, ok := c.(*AvailableSpace); err != nil || !ok || as.Threshold != 7 || as.Preference != 0.6 {
+		t.Fatalf("available space: %T %v", c, err)
+	}
+	_, err = NewChooser(ChooserConfig{Policy: "com.example.MyPolicy"})
+	wantErr(t, err, ErrInvalid, "class com.example.MyPolicy not found")
+}
+
+// A dataset with the available-space policy fills its emptier volume
+// first.
+func TestDatasetUsesAvailableSpacePolicy(t *testing.T) {
+	p := NewAvailableSpace(5)
+	p.Preference = 1
+	ds, ffs, roots := faultVols(t, 2, 0)
+	ds.cfg.Chooser = p
+	ffs.SetUsage(roots[0], Usage{Capacity: 100 << 30, Used: 90 << 30, Available: 10 << 30})
+	ffs.SetUsage(roots[1], Usage{Capacity: 100 << 30, Used: 10 << 30, Available: 90 << 30})
+	for i := range 4 {
+		w, err := ds.CreateRBW(bp, Block{ID: int64(600 + i), GenStamp: 1}, CreateOptions{BlockSize: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Volume().Root != roots[1] {
+			t.Fatalf("block %d on the fuller volume", i)
+		}
+		w.Close()
 	}
 }
 
