@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/internal/blocklist"
 	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/clientrpc"
@@ -16,6 +17,10 @@ import (
 	"github.com/hdfsd/hdfsd/namenode/editlog"
 	"github.com/hdfsd/hdfsd/namenode/journal"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
+	"github.com/hdfsd/hdfsd/namenode/nnrpc"
+	dpb "github.com/hdfsd/hdfsd/protos/datanodepb"
+	"github.com/hdfsd/hdfsd/protos/hdfspb"
+	pb "github.com/hdfsd/hdfsd/protos/namenodepb"
 )
 
 // memLog is an edit log that keeps ops in memory and syncs at once.
@@ -137,4 +142,90 @@ func FuzzDatanodeProtocol(f *testing.F) {
 		}
 		h.Call(ctx, req)
 	})
+}
+
+// FuzzNamenodeProtocol serves arbitrary bytes as the request of every
+// NamenodeProtocol method, with a DataNode registered and reported and
+// a file's complete block on it: a hostile balancer or standby gets
+// answers or errors, never a panic.
+func FuzzNamenodeProtocol(f *testing.F) {
+	seed, _ := proto.Marshal(&pb.GetBlocksRequestProto{Datanode: fuzzDNID, Size: proto.Uint64(1 << 20),
+		MinBlockSize: proto.Uint64(0), TimeInterval: proto.Uint64(1000)})
+	for i := range 8 {
+		f.Add(uint8(i), []byte{})
+		f.Add(uint8(i), seed)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		n, _ := newMemNamesystem(t)
+		ctx := hadooprpc.ContextWithCaller(context.Background(), hadooprpc.Caller{User: "hdfs",
+			ClientID: []byte("0123456789abcdef"), CallID: 1})
+		withReportedBlock(t, ctx, n)
+		p := nnrpc.Protocol(nnServer{n})
+		names := make([]string, 0, len(p.Methods))
+		for name := range p.Methods {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		h := p.Methods[names[int(which)%len(names)]]
+		req := h.NewRequest()
+		if proto.Unmarshal(data, req) != nil {
+			return
+		}
+		h.Call(ctx, req)
+	})
+}
+
+var fuzzDNID = &hdfspb.DatanodeIDProto{IpAddr: proto.String("127.0.0.1"), HostName: proto.String("localhost"),
+	DatanodeUuid: proto.String("uuid"), XferPort: proto.Uint32(1), InfoPort: proto.Uint32(0), IpcPort: proto.Uint32(2)}
+
+// withReportedBlock registers a DataNode with one storage on n, has it
+// send its first full report, and writes /f with one complete block
+// whose replica the DataNode reports, all through the RPC handlers.
+// getBlocks must then find the block.
+func withReportedBlock(t *testing.T, ctx context.Context, n *Namesystem) {
+	t.Helper()
+	cp, dp := clientrpc.Protocol(n, clientrpc.DefaultConfig()), dnrpc.Protocol(dnServer{n})
+	call := func(p hadooprpc.Protocol, method string, req proto.Message) proto.Message {
+		t.Helper()
+		resp, err := p.Methods[method].Call(ctx, req)
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		return resp
+	}
+	storage := &hdfspb.DatanodeStorageProto{StorageUuid: proto.String("DS-fuzz")}
+	reg := call(dp, "registerDatanode", &dpb.RegisterDatanodeRequestProto{Registration: &dpb.DatanodeRegistrationProto{
+		DatanodeID: fuzzDNID, StorageInfo: &hdfspb.StorageInfoProto{LayoutVersion: proto.Uint32(0xffffffc7),
+			NamespceID: proto.Uint32(0), ClusterID: proto.String(""), CTime: proto.Uint64(0)},
+		Keys: dnrpc.NoKeys(), SoftwareVersion: proto.String("3.4.1")}}).(*dpb.RegisterDatanodeResponseProto).GetRegistration()
+	call(dp, "sendHeartbeat", &dpb.HeartbeatRequestProto{Registration: reg, Reports: []*hdfspb.StorageReportProto{{
+		StorageUuid: storage.StorageUuid, Capacity: proto.Uint64(100 << 30), DfsUsed: proto.Uint64(0),
+		Remaining: proto.Uint64(90 << 30), BlockPoolUsed: proto.Uint64(0), Storage: storage}}})
+	num, bufs := blocklist.EncodeBuffers(nil)
+	call(dp, "blockReport", &dpb.BlockReportRequestProto{Registration: reg, BlockPoolId: proto.String(n.blockPoolID),
+		Reports: []*dpb.StorageBlockReportProto{{Storage: storage, NumberOfBlocks: proto.Uint64(num), BlocksBuffers: bufs}},
+		Context: &dpb.BlockReportContextProto{TotalRpcs: proto.Int32(1), CurRpc: proto.Int32(0), Id: proto.Int64(1)}})
+
+	const client = "DFSClient_fuzz"
+	fileID := call(cp, "create", &hdfspb.CreateRequestProto{Src: proto.String("/f"), Masked: &hdfspb.FsPermissionProto{Perm: proto.Uint32(0o644)},
+		ClientName: proto.String(client), CreateFlag: proto.Uint32(1), CreateParent: proto.Bool(true),
+		Replication: proto.Uint32(1), BlockSize: proto.Uint64(1 << 20)}).(*hdfspb.CreateResponseProto).GetFs().GetFileId()
+	last := call(cp, "addBlock", &hdfspb.AddBlockRequestProto{Src: proto.String("/f"), ClientName: proto.String(client),
+		FileId: proto.Uint64(fileID)}).(*hdfspb.AddBlockResponseProto).GetBlock().GetB()
+	last.NumBytes = proto.Uint64(513)
+	call(dp, "blockReceivedAndDeleted", &dpb.BlockReceivedAndDeletedRequestProto{Registration: reg,
+		BlockPoolId: proto.String(n.blockPoolID), Blocks: []*dpb.StorageReceivedDeletedBlocksProto{{
+			StorageUuid: storage.StorageUuid, Blocks: []*dpb.ReceivedDeletedBlockInfoProto{{
+				Block:  &hdfspb.BlockProto{BlockId: last.BlockId, GenStamp: last.GenerationStamp, NumBytes: last.NumBytes},
+				Status: dpb.ReceivedDeletedBlockInfoProto_RECEIVED.Enum()}}}}})
+	done := call(cp, "complete", &hdfspb.CompleteRequestProto{Src: proto.String("/f"), ClientName: proto.String(client),
+		Last: last, FileId: proto.Uint64(fileID)}).(*hdfspb.CompleteResponseProto)
+	if !done.GetResult() {
+		t.Fatal("complete: false with the replica reported")
+	}
+	got := call(nnrpc.Protocol(nnServer{n}), "getBlocks", &pb.GetBlocksRequestProto{Datanode: fuzzDNID, Size: proto.Uint64(1 << 20),
+		MinBlockSize: proto.Uint64(0)})
+	if bs := got.(*pb.GetBlocksResponseProto).GetBlocks().GetBlocks(); len(bs) != 1 {
+		t.Fatalf("getBlocks found %d blocks, want 1", len(bs))
+	}
 }
