@@ -81,6 +81,7 @@ var argCounts = map[string]struct{ min, max int }{
 	"-refreshNamenodes": {2, 2}, "-getBalancerBandwidth": {2, 2}, "-shutdownDatanode": {2, 3},
 	"-evictWriters": {2, 2}, "-getDatanodeInfo": {2, 2}, "-triggerBlockReport": {2, 5},
 	"-getVolumeReport": {2, 2}, "-deleteBlockPool": {3, 4}, "-printTopology": {1, 1},
+	"-reconfig": {4, 4},
 }
 
 // run is DFSAdmin.run: check the argument count, run the command, and turn
@@ -169,6 +170,8 @@ func (a *dfsAdmin) dispatch(ctx context.Context, cmd string, argv []string) (int
 		return a.triggerBlockReport(ctx, argv)
 	case "-getVolumeReport":
 		return a.getVolumeReport(ctx, argv[1])
+	case "-reconfig":
+		return a.reconfig(ctx, argv)
 	case "-deleteBlockPool":
 		return a.deleteBlockPool(ctx, argv)
 	case "-help":

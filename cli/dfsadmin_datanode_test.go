@@ -50,6 +50,17 @@ func serveFakeDN(t *testing.T) (*fakeDN, string) {
 				{Path: proto.String("/ssd/1"), StorageType: hdfspb.StorageTypeProto_SSD.Enum(), UsedSpace: proto.Uint64(0),
 					FreeSpace: proto.Uint64(2 << 20), ReservedSpace: proto.Uint64(1 << 20), ReservedSpaceForReplicas: proto.Uint64(0), NumBlocks: proto.Uint64(0)},
 			}}),
+		"startReconfiguration": h(func() proto.Message { return new(hdfspb.StartReconfigurationRequestProto) }, &hdfspb.StartReconfigurationResponseProto{}),
+		"getReconfigurationStatus": h(func() proto.Message { return new(hdfspb.GetReconfigurationStatusRequestProto) },
+			&hdfspb.GetReconfigurationStatusResponseProto{StartTime: proto.Int64(1795500000000), EndTime: proto.Int64(1795500001000),
+				Changes: []*hdfspb.GetReconfigurationStatusConfigChangeProto{
+					{Name: proto.String("dfs.datanode.balance.max.concurrent.moves"), OldValue: proto.String(""), NewValue: proto.String("7")},
+					{Name: proto.String("dfs.blockreport.split.threshold"), OldValue: proto.String("1000"), NewValue: proto.String("lots"),
+						ErrorMessage: proto.String(`For input string: "lots"`)},
+					{Name: proto.String("dfs.datanode.max.transfer.threads"), OldValue: proto.String("4096")},
+				}}),
+		"listReconfigurableProperties": h(func() proto.Message { return new(hdfspb.ListReconfigurablePropertiesRequestProto) },
+			&hdfspb.ListReconfigurablePropertiesResponseProto{Name: []string{"dfs.datanode.balance.max.concurrent.moves", "dfs.blockreport.intervalMsec"}}),
 	}}
 	return f, serveProtocol(t, p)
 }
@@ -101,6 +112,21 @@ func TestDataNodeCommands(t *testing.T) {
 			"Capacity Reserved: 0(0 B)\nReserved Space for Replicas: 512(512 B)\nBlocks: 3\n" +
 			"\nDirectory: /ssd/1\nStorageType: SSD\nCapacity Used: 0(0 B)\nCapacity Left: 2097152(2 MB)\n" +
 			"Capacity Reserved: 1048576(1 MB)\nReserved Space for Replicas: 0(0 B)\nBlocks: 0\n"},
+		{args: []string{"-reconfig", "datanode", dn, "start"}, out: "Started reconfiguration task on node [" + dn + "].\n",
+			req: &hdfspb.StartReconfigurationRequestProto{}},
+		{args: []string{"-reconfig", "datanode", dn, "status"}, req: &hdfspb.GetReconfigurationStatusRequestProto{},
+			out: "Reconfiguring status for node [" + dn + "]: started at Tue Nov 24 06:00:00 UTC 2026 and finished at Tue Nov 24 06:00:01 UTC 2026.\n" +
+				"SUCCESS: Changed property dfs.datanode.balance.max.concurrent.moves\n\tFrom: \"\"\n\tTo: \"7\"\n" +
+				"FAILED: Change property dfs.blockreport.split.threshold\n\tFrom: \"1000\"\n\tTo: \"lots\"\n\tError: For input string: \"lots\".\n" +
+				"SUCCESS: Changed property dfs.datanode.max.transfer.threads\n\tFrom: \"4096\"\n\tTo: \"null\"\n"},
+		{args: []string{"-reconfig", "datanode", dn, "properties"}, req: &hdfspb.ListReconfigurablePropertiesRequestProto{},
+			out: "Node [" + dn + "] Reconfigurable properties:\ndfs.datanode.balance.max.concurrent.moves\ndfs.blockreport.intervalMsec\n"},
+		{args: []string{"-reconfig", "datanode", dn, "restart"}, code: 255, err: "Unknown operation: restart\n"},
+		{args: []string{"-reconfig", "journalnode", dn, "start"}, code: 1, out: "Started reconfiguration task on node [" + dn + "].\n",
+			err: "Node type journalnode does not support reconfiguration.\n"},
+		{args: []string{"-reconfig", "namenode", "livenodes", "status"}, code: 1, err: "Only datanode type supports reconfiguration in bulk.\n"},
+		{args: []string{"-reconfig", "datanode", dn}, code: 255,
+			err: "Usage: hdfs dfsadmin [-reconfig <namenode|datanode> <host:ipc_port> <start|status|properties>]\n"},
 		{args: []string{"-getDatanodeInfo", "nohostport"}, code: 255,
 			err: "getDatanodeInfo: Does not contain a valid host:port authority: nohostport\nUsage: hdfs dfsadmin [-getDatanodeInfo <datanode_host:ipc_port>]\n"},
 	} {

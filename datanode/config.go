@@ -3,11 +3,13 @@ package datanode
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/hdfsd/hdfsd/conf"
+	"github.com/hdfsd/hdfsd/datanode/bpservice"
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
 )
 
@@ -33,6 +35,9 @@ type Config struct {
 	BlockReportInterval    time.Duration // dfs.blockreport.intervalMsec (6 h)
 	BlockReportInitDelay   time.Duration // dfs.blockreport.initialDelay (0 s)
 	IncrementalReportDelay time.Duration // dfs.blockreport.incremental.intervalMsec (0)
+	// BlockReportSplitThreshold is dfs.blockreport.split.threshold (1M
+	// blocks; 0 or less: one RPC per storage always, here -1).
+	BlockReportSplitThreshold int
 
 	FailedVolumesTolerated int   // dfs.datanode.failed.volumes.tolerated (0)
 	DUReserved             int64 // dfs.datanode.du.reserved (0)
@@ -105,6 +110,7 @@ func ConfigFrom(c *conf.Conf) (Config, error) {
 	cfg.BlockReportInterval = h.BlockReportInterval
 	cfg.BlockReportInitDelay = dur("dfs.blockreport.initialDelay", 0, time.Second)
 	cfg.IncrementalReportDelay = dur("dfs.blockreport.incremental.intervalMsec", 0, time.Millisecond)
+	cfg.BlockReportSplitThreshold = splitThreshold(i64("dfs.blockreport.split.threshold", bpservice.DefaultBlockReportSplitThreshold))
 	cfg.FailedVolumesTolerated = int(i64("dfs.datanode.failed.volumes.tolerated", 0))
 	cfg.DUReserved = size("dfs.datanode.du.reserved", 0)
 	cfg.VolumeChoosing = fsdataset.ChooserConfig{
@@ -166,4 +172,13 @@ func userName() string {
 		return u
 	}
 	return "root"
+}
+
+// splitThreshold maps dfs.blockreport.split.threshold to bpservice's
+// rule: 0 or less splits every report.
+func splitThreshold(v int64) int {
+	if v <= 0 {
+		return -1
+	}
+	return int(min(v, math.MaxInt32))
 }

@@ -54,3 +54,16 @@ func TestVolumeChoosingPolicySettings(t *testing.T) {
 		t.Fatalf("short class name: %v", err)
 	}
 }
+
+// dfs.blockreport.split.threshold: 1M blocks by default; 0 (or less)
+// sends one RPC per storage always.
+func TestBlockReportSplitThresholdSetting(t *testing.T) {
+	c, cfg := minimalConfig(t)
+	if cfg.BlockReportSplitThreshold != 1_000_000 {
+		t.Fatalf("default %d", cfg.BlockReportSplitThreshold)
+	}
+	c.Set("dfs.blockreport.split.threshold", "0")
+	if cfg, err := ConfigFrom(c); err != nil || cfg.BlockReportSplitThreshold != -1 {
+		t.Fatalf("0: %d %v", cfg.BlockReportSplitThreshold, err)
+	}
+}

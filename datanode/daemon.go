@@ -56,6 +56,9 @@ type Daemon struct {
 	poolEnds  chan poolEnd
 	poolRand  func(int64) int64 // the actors' random source, for the services refreshNamenodes adds
 	scanners  []*volumeScanner  // guarded by poolsMu
+	timing    bpservice.Config  // the services' timing, changed by reconfiguration; guarded by poolsMu
+
+	reconf reconfigState // the last reconfiguration task
 
 	balance   *throttle.Throttler // the balancer's bandwidth, bytes/s, shared by every block move
 	transfers chan struct{}       // one token per DNA_TRANSFER copy in flight

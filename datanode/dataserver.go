@@ -69,6 +69,8 @@ type dataServer interface {
 	XmitsInProgress() int
 	Transfer(ctx context.Context, bpid string, b fsdataset.Block, targets []TransferTarget) error
 	EvictWriters()
+	Limits() xceiver.Limits // what reconfiguration may change
+	SetLimits(xceiver.Limits)
 }
 
 // newDataServer builds the data-transfer server: package xceiver's. Tests

@@ -17,6 +17,7 @@ import (
 	"github.com/hdfsd/hdfsd/datanode/bpservice"
 	"github.com/hdfsd/hdfsd/datanode/dnipc"
 	"github.com/hdfsd/hdfsd/datanode/fsdataset"
+	"github.com/hdfsd/hdfsd/datanode/xceiver"
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/internal/blocklist"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
@@ -220,6 +221,19 @@ type fakeData struct {
 	restartExpiry time.Duration
 	closed        chan struct{}
 	once          sync.Once
+	limits        xceiver.Limits // what reconfiguration set
+}
+
+func (f *fakeData) Limits() xceiver.Limits {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.limits
+}
+
+func (f *fakeData) SetLimits(l xceiver.Limits) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.limits = l
 }
 
 func (f *fakeData) Serve(ln net.Listener) error {

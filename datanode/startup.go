@@ -32,7 +32,10 @@ func Start(ctx context.Context, c *conf.Conf, cfg Config, opts Options) (*Daemon
 		return nil, errors.New("datanode: no NameNode address is configured (fs.defaultFS, dfs.namenode.rpc-address or dfs.namenode.servicerpc-address)")
 	}
 	d := &Daemon{conf: c, cfg: cfg, log: opts.Logger, now: opts.Now, sleep: opts.Sleep, reload: opts.Reload,
-		rpc: opts.Caller, stopReq: make(chan struct{}), fatal: make(chan error, 1)}
+		rpc: opts.Caller, stopReq: make(chan struct{}), fatal: make(chan error, 1),
+		timing: bpservice.Config{HeartbeatInterval: cfg.HeartbeatInterval, BlockReportInterval: cfg.BlockReportInterval,
+			InitialBlockReportDelay: cfg.BlockReportInitDelay, IBRInterval: cfg.IncrementalReportDelay,
+			BlockReportSplitThreshold: cfg.BlockReportSplitThreshold}.WithDefaults()}
 	if c == nil {
 		c = conf.New()
 	}
@@ -186,7 +189,9 @@ func (d *Daemon) listen() error {
 	ipc := d.cfg.IPC
 	d.ipc = hadooprpc.NewServer(hadooprpc.ServerConfig{MaxDataLength: ipc.MaxDataLength,
 		MaxConnections: ipc.MaxConnections, IdleTimeout: ipc.ServerIdleTime, Logger: d.log})
-	d.ipc.Register(dnipc.ClientDatanodeProtocol(&ipcServer{d: d}))
+	ipcSrv := &ipcServer{d: d}
+	d.ipc.Register(dnipc.ClientDatanodeProtocol(ipcSrv))
+	d.ipc.Register(dnipc.ReconfigurationProtocol(ipcSrv))
 	d.ipc.Register(dnipc.InterDatanodeProtocol(&recoverer{d: d}))
 	d.http = &http.Server{Handler: d.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
 	return nil
@@ -228,15 +233,20 @@ func groupNameNodes(nns []conf.NNAddr) (order []string, byNS map[string][]string
 	return order, byNS
 }
 
+// poolTiming is the timing a new block-pool service starts with.
+func (d *Daemon) poolTiming() bpservice.Config {
+	d.poolsMu.Lock()
+	defer d.poolsMu.Unlock()
+	return d.timing
+}
+
 // newPool makes the service of nameservice ns, not yet started.
 func (d *Daemon) newPool(ns string, nameNodes []string) (*pool, error) {
 	p := &pool{nameservice: ns, nameNodes: nameNodes}
 	svc, err := bpservice.NewService(bpservice.ServiceConfig{
 		NameNodes: p.nameNodes, ID: d.id, Storage: bpservice.StorageIDs{ClusterID: d.clusterID()},
-		Timing: bpservice.Config{HeartbeatInterval: d.cfg.HeartbeatInterval,
-			BlockReportInterval: d.cfg.BlockReportInterval, InitialBlockReportDelay: d.cfg.BlockReportInitDelay,
-			IBRInterval: d.cfg.IncrementalReportDelay},
-		Rand: d.poolRand, Logger: d.log.With("nameservice", ns),
+		Timing: d.poolTiming(),
+		Rand:   d.poolRand, Logger: d.log.With("nameservice", ns),
 	}, d.rpc, &poolDataset{d: d, p: p}, &commands{d: d})
 	if err != nil {
 		return nil, fmt.Errorf("datanode: nameservice %q: %w", ns, err)

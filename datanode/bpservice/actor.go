@@ -209,7 +209,7 @@ func (a *actor) perform(ctx context.Context, act Action) {
 func (a *actor) blockReport(ctx context.Context, act Action) ([]Command, error) {
 	reports := a.svc.ds.BlockReports(a.bpid())
 	buffers := a.ns.Capabilities&blocklist.CapabilityStorageBlockReportBuffers != 0
-	parts := splitReports(reports, a.svc.cfg.Timing.BlockReportSplitThreshold)
+	parts := splitReports(reports, a.core.Timing().BlockReportSplitThreshold)
 	var cmds []Command
 	for i, part := range parts {
 		req := blockReportProto(a.reg, a.bpid(), part, buffers, int32(len(parts)), int32(i), act.ReportID, act.LeaseID)

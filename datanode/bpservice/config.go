@@ -26,11 +26,14 @@ const (
 // Config holds the timing rules of one actor. The zero value means
 // Hadoop's defaults; call WithDefaults then Validate.
 type Config struct {
-	HeartbeatInterval         time.Duration
-	BlockReportInterval       time.Duration
-	InitialBlockReportDelay   time.Duration // > 0: first report at a random point within it
-	IBRInterval               time.Duration // 0: incremental reports go out at once
-	BlockReportSplitThreshold int           // at or above this many blocks, one RPC per storage
+	HeartbeatInterval       time.Duration
+	BlockReportInterval     time.Duration
+	InitialBlockReportDelay time.Duration // > 0: first report at a random point within it
+	IBRInterval             time.Duration // 0: incremental reports go out at once
+	// BlockReportSplitThreshold: at or above this many blocks, one RPC
+	// per storage. 0 means the default; negative splits every report
+	// (what dfs.blockreport.split.threshold=0 asks for).
+	BlockReportSplitThreshold int
 }
 
 // WithDefaults fills zero fields with Hadoop's defaults.

@@ -274,6 +274,20 @@ func (c *Core) scheduleBlockReport(now time.Time, delay time.Duration, isRegistr
 	c.resetBR = isRegistration
 }
 
+// Timing returns the timing rules in force.
+func (c *Core) Timing() Config { return c.cfg }
+
+// Retime puts t's block report rules in force (a DataNode
+// reconfiguration): the interval for every report scheduled from now
+// on, as Scheduler.setBlockReportIntervalMs; the initial delay from the
+// next registration; the split threshold from the next report. The
+// heartbeat and incremental intervals are not reconfigurable and stay.
+func (c *Core) Retime(t Config) {
+	c.cfg.BlockReportInterval = t.BlockReportInterval
+	c.cfg.InitialBlockReportDelay = t.InitialBlockReportDelay
+	c.cfg.BlockReportSplitThreshold = t.BlockReportSplitThreshold
+}
+
 // scheduleNextBlockReport is Scheduler.scheduleNextBlockReport: a random
 // point in the first interval after registration, then a fixed cadence
 // that skips the periods a slow report overran.

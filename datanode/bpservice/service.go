@@ -142,6 +142,16 @@ func (s *Service) TriggerIncrementalReport() {
 	s.each(func(c *Core, now time.Time) { c.TriggerIncrementalReport(now) })
 }
 
+// Retime changes every actor's block report interval, initial delay and
+// split threshold to t's (see Core.Retime), once t proves valid.
+func (s *Service) Retime(t Config) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	s.each(func(c *Core, _ time.Time) { c.Retime(t) })
+	return nil
+}
+
 func (s *Service) each(ev func(*Core, time.Time)) {
 	for _, a := range s.actors {
 		a.post(ev)

@@ -4,12 +4,14 @@
 // recovering primary asks its peers). Generated types stop here; the
 // DataNode behind it sees the plain values of this package.
 //
-// The disk balancer and reconfiguration methods are not served: they
-// answer as Hadoop answers an unknown method.
+// The disk balancer methods are not served: they answer as Hadoop
+// answers an unknown method.
 package dnipc
 
 import (
 	"context"
+	"maps"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -19,11 +21,12 @@ import (
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
-// Wire names of the two protocols (wire NOTES §1), both version 1.
+// Wire names of the protocols (wire NOTES §1), all version 1.
 const (
-	ClientDatanodeProtocolName = "org.apache.hadoop.hdfs.protocol.ClientDatanodeProtocol"
-	InterDatanodeProtocolName  = "org.apache.hadoop.hdfs.server.protocol.InterDatanodeProtocol"
-	ProtocolVersion            = 1
+	ClientDatanodeProtocolName  = "org.apache.hadoop.hdfs.protocol.ClientDatanodeProtocol"
+	InterDatanodeProtocolName   = "org.apache.hadoop.hdfs.server.protocol.InterDatanodeProtocol"
+	ReconfigurationProtocolName = "org.apache.hadoop.hdfs.protocol.ReconfigurationProtocol"
+	ProtocolVersion             = 1
 )
 
 // LocalInfo is DatanodeLocalInfo: what `dfsadmin -getDatanodeInfo` prints.
@@ -57,6 +60,35 @@ type Datanode interface {
 	// nnAddress when it is not empty, for a report now.
 	TriggerBlockReport(ctx context.Context, incremental bool, nnAddress string) error
 	BalancerBandwidth(ctx context.Context) (int64, error)
+
+	Reconfigurable
+}
+
+// Reconfigurable is a daemon `dfsadmin -reconfig ... start|status|properties`
+// works on. StartReconfiguration rereads the configuration and starts
+// applying the reconfigurable properties that changed;
+// ReconfigurationStatus reports on the last such task;
+// ReconfigurableProperties lists what a task may change.
+type Reconfigurable interface {
+	StartReconfiguration(ctx context.Context) error
+	ReconfigurationStatus(ctx context.Context) (ReconfigStatus, error)
+	ReconfigurableProperties(ctx context.Context) ([]string, error)
+}
+
+// ReconfigStatus is ReconfigurationTaskStatus: no task yet while Start is
+// zero, a task still running while End is zero, else its outcome.
+type ReconfigStatus struct {
+	Start, End time.Time
+	Changes    []ReconfigChange
+}
+
+// ReconfigChange is one property a finished task tried to change.
+type ReconfigChange struct {
+	Name     string
+	Old, New string
+	OldSet   bool   // false: the property had no value
+	NewSet   bool   // false: the property lost its value (back to the default)
+	Err      string // why it was not changed; "" when it was
 }
 
 // ReplicaState is ReplicaStateProto.
@@ -158,7 +190,84 @@ func ClientDatanodeProtocol(dn Datanode) hadooprpc.Protocol {
 			return &hdfspb.GetBalancerBandwidthResponseProto{Bandwidth: proto.Uint64(uint64(bw))}, nil
 		}),
 	}
+	maps.Copy(m, reconfigHandlers(dn))
 	return hadooprpc.Protocol{Name: ClientDatanodeProtocolName, Version: ProtocolVersion, Methods: m}
+}
+
+// ReconfigurationProtocol returns the same three reconfiguration methods
+// as ClientDatanodeProtocol's under ReconfigurationProtocol's name, which
+// a DataNode also serves on its IPC port.
+func ReconfigurationProtocol(dn Reconfigurable) hadooprpc.Protocol {
+	return hadooprpc.Protocol{Name: ReconfigurationProtocolName, Version: ProtocolVersion, Methods: reconfigHandlers(dn)}
+}
+
+func reconfigHandlers(dn Reconfigurable) map[string]hadooprpc.Handler {
+	return map[string]hadooprpc.Handler{
+		"startReconfiguration": method(func(ctx context.Context, _ *hdfspb.StartReconfigurationRequestProto) (*hdfspb.StartReconfigurationResponseProto, error) {
+			return &hdfspb.StartReconfigurationResponseProto{}, dn.StartReconfiguration(ctx)
+		}),
+		"getReconfigurationStatus": method(func(ctx context.Context, _ *hdfspb.GetReconfigurationStatusRequestProto) (*hdfspb.GetReconfigurationStatusResponseProto, error) {
+			st, err := dn.ReconfigurationStatus(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return ReconfigStatusProto(st), nil
+		}),
+		"listReconfigurableProperties": method(func(ctx context.Context, _ *hdfspb.ListReconfigurablePropertiesRequestProto) (*hdfspb.ListReconfigurablePropertiesResponseProto, error) {
+			names, err := dn.ReconfigurableProperties(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &hdfspb.ListReconfigurablePropertiesResponseProto{Name: names}, nil
+		}),
+	}
+}
+
+// ReconfigStatusProto encodes a task's status as
+// ReconfigurationProtocolServerSideUtils does: the end time and the
+// changes only once the task has ended; an unset old value as "", an
+// unset new value left out.
+func ReconfigStatusProto(st ReconfigStatus) *hdfspb.GetReconfigurationStatusResponseProto {
+	resp := &hdfspb.GetReconfigurationStatusResponseProto{StartTime: proto.Int64(javaMillis(st.Start))}
+	if st.End.IsZero() {
+		return resp
+	}
+	resp.EndTime = proto.Int64(javaMillis(st.End))
+	for _, c := range st.Changes {
+		cp := &hdfspb.GetReconfigurationStatusConfigChangeProto{Name: proto.String(c.Name), OldValue: proto.String(c.Old)}
+		if c.NewSet {
+			cp.NewValue = proto.String(c.New)
+		}
+		if c.Err != "" {
+			cp.ErrorMessage = proto.String(c.Err)
+		}
+		resp.Changes = append(resp.Changes, cp)
+	}
+	return resp
+}
+
+// ReconfigStatusOf decodes a status as the client side of
+// ReconfigurationProtocolUtils does: an empty old value is an unset one.
+func ReconfigStatusOf(p *hdfspb.GetReconfigurationStatusResponseProto) ReconfigStatus {
+	var st ReconfigStatus
+	if ms := p.GetStartTime(); ms > 0 {
+		st.Start = time.UnixMilli(ms)
+	}
+	if p.EndTime != nil && p.GetEndTime() > 0 {
+		st.End = time.UnixMilli(p.GetEndTime())
+	}
+	for _, c := range p.GetChanges() {
+		st.Changes = append(st.Changes, ReconfigChange{Name: c.GetName(), Old: c.GetOldValue(), OldSet: c.GetOldValue() != "",
+			New: c.GetNewValue(), NewSet: c.NewValue != nil, Err: c.GetErrorMessage()})
+	}
+	return st
+}
+
+func javaMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
 }
 
 // InterDatanodeProtocol returns the protocol served by r.

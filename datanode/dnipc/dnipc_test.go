@@ -3,7 +3,9 @@ package dnipc
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -44,6 +46,19 @@ func (f *fakeDN) TriggerBlockReport(_ context.Context, inc bool, nn string) erro
 	return nil
 }
 func (f *fakeDN) BalancerBandwidth(context.Context) (int64, error) { return 100 << 20, nil }
+func (f *fakeDN) StartReconfiguration(context.Context) error {
+	f.asked = append(f.asked, "reconfigure")
+	return nil
+}
+func (f *fakeDN) ReconfigurationStatus(context.Context) (ReconfigStatus, error) {
+	return ReconfigStatus{Start: time.UnixMilli(1000), End: time.UnixMilli(2000), Changes: []ReconfigChange{
+		{Name: "a", Old: "1", OldSet: true, New: "2", NewSet: true},
+		{Name: "b", New: "x", NewSet: true, Err: `For input string: "x"`},
+		{Name: "c", Old: "5", OldSet: true}}}, nil
+}
+func (f *fakeDN) ReconfigurableProperties(context.Context) ([]string, error) {
+	return []string{"a", "b"}, nil
+}
 
 func call(t *testing.T, p hadooprpc.Protocol, method string, req proto.Message) (proto.Message, error) {
 	t.Helper()
@@ -85,8 +100,49 @@ func TestClientDatanodeProtocolAnswers(t *testing.T) {
 	if len(dn.asked) != 2 || dn.asked[0] != "trigger:nn1:8020" {
 		t.Fatalf("asked %v", dn.asked)
 	}
+	call(t, p, "startReconfiguration", &hdfspb.StartReconfigurationRequestProto{})
+	if dn.asked[2] != "reconfigure" {
+		t.Fatalf("asked %v", dn.asked)
+	}
+	resp, _ = call(t, p, "listReconfigurableProperties", &hdfspb.ListReconfigurablePropertiesRequestProto{})
+	if names := resp.(*hdfspb.ListReconfigurablePropertiesResponseProto).GetName(); len(names) != 2 || names[1] != "b" {
+		t.Fatalf("properties %v", names)
+	}
 	if _, ok := p.Methods["submitDiskBalancerPlan"]; ok {
 		t.Fatal("the disk balancer is not served and must answer as an unknown method")
+	}
+}
+
+// A reconfiguration status crosses the wire as Hadoop's translators
+// carry it: times only once set, an unset old value as "", an unset new
+// value left out; a running task has no end and no changes.
+func TestReconfigStatusRoundTrip(t *testing.T) {
+	dn := &fakeDN{}
+	resp, err := call(t, ClientDatanodeProtocol(dn), "getReconfigurationStatus", &hdfspb.GetReconfigurationStatusRequestProto{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := resp.(*hdfspb.GetReconfigurationStatusResponseProto)
+	if p.GetStartTime() != 1000 || p.GetEndTime() != 2000 || len(p.GetChanges()) != 3 {
+		t.Fatalf("status %v", p)
+	}
+	if c := p.GetChanges()[1]; c.OldValue == nil || c.GetOldValue() != "" || c.GetErrorMessage() != `For input string: "x"` {
+		t.Fatalf("failed change %v", c)
+	}
+	if c := p.GetChanges()[2]; c.NewValue != nil || c.ErrorMessage != nil {
+		t.Fatalf("unset change %v", c)
+	}
+	want, _ := dn.ReconfigurationStatus(context.Background())
+	got := ReconfigStatusOf(p)
+	if !got.Start.Equal(want.Start) || !got.End.Equal(want.End) || !slices.Equal(got.Changes, want.Changes) {
+		t.Fatalf("decoded %+v, want %+v", got, want)
+	}
+	running := ReconfigStatusProto(ReconfigStatus{Start: time.UnixMilli(1000), Changes: want.Changes})
+	if running.EndTime != nil || len(running.Changes) != 0 {
+		t.Fatalf("running task %v", running)
+	}
+	if none := ReconfigStatusOf(ReconfigStatusProto(ReconfigStatus{})); !none.Start.IsZero() || !none.End.IsZero() {
+		t.Fatalf("no task %+v", none)
 	}
 }
 

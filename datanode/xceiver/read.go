@@ -24,7 +24,7 @@ func (x *xceiver) readBlock(req *readBlockReq) (keep bool, err error) {
 		return false, &quietError{err}
 	}
 	defer snd.close()
-	snd.throttle = x.s.cfg.ReadThrottler
+	snd.throttle = x.s.limits.Load().ReadThrottler
 	snd.useCache(req.GetCachingStrategy())
 	if err := x.sendResponse(datatransfer.ReadBlockResponse(snd.cs, snd.offset)); err != nil {
 		return false, peerErr(err)
@@ -63,7 +63,7 @@ func (e *quietError) Unwrap() error { return e.err }
 func (x *xceiver) copyBlock(req *copyBlockReq) error {
 	bpid, b := blockOf(req.GetHeader().GetBlock())
 	if !x.s.acquireMover() {
-		msg := fmt.Sprintf("Not able to copy block %d to %s because threads quota=%d is exceeded.", b.ID, x.remote, x.s.cfg.MaxMovers)
+		msg := fmt.Sprintf("Not able to copy block %d to %s because threads quota=%d is exceeded.", b.ID, x.remote, x.s.limits.Load().MaxMovers)
 		x.s.log.Info("xceiver: " + msg)
 		return x.sendResponse(datatransfer.ErrorResponse(hdfspb.Status_ERROR, msg))
 	}
@@ -88,7 +88,7 @@ func (x *xceiver) copyBlock(req *copyBlockReq) error {
 }
 
 func (s *Server) acquireMover() bool {
-	if int(s.movers.Add(1)) > s.cfg.MaxMovers {
+	if int(s.movers.Add(1)) > s.limits.Load().MaxMovers {
 		s.movers.Add(-1)
 		return false
 	}

@@ -140,6 +140,8 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	limits atomic.Pointer[Limits] // what dfsadmin -reconfig may change
+
 	active atomic.Int32 // connections being served
 	xmits  atomic.Int32 // outgoing transfers
 	movers atomic.Int32 // COPY_BLOCK and REPLACE_BLOCK in progress
@@ -175,9 +177,38 @@ func New(cfg Config, ds *fsdataset.Dataset, n Notifier) *Server {
 		n = nopNotifier{}
 	}
 	s := &Server{cfg: cfg, ds: ds, n: n, log: cfg.Logger.With("datanode", cfg.DatanodeUUID)}
+	s.limits.Store(&Limits{MaxTransferThreads: cfg.MaxTransferThreads, MaxMovers: cfg.MaxMovers,
+		TransferThrottler: cfg.TransferThrottler, ReadThrottler: cfg.ReadThrottler, WriteThrottler: cfg.WriteThrottler})
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.mu.conns = map[*xceiver]struct{}{}
 	return s
+}
+
+// Limits are the settings of a running server that a reconfiguration
+// may change (DataXceiverServer's setters): the connection and mover
+// limits, and the transfer, read and write throttlers (nil: no limit).
+// The balancer's throttler changes its rate in place instead.
+type Limits struct {
+	MaxTransferThreads                               int
+	MaxMovers                                        int
+	TransferThrottler, ReadThrottler, WriteThrottler *throttle.Throttler
+}
+
+// Limits returns the limits in force.
+func (s *Server) Limits() Limits { return *s.limits.Load() }
+
+// SetLimits puts l in force for connections and operations that start
+// from now on; a non-positive count keeps the current one. Moves and
+// connections already over a lowered limit run to their end.
+func (s *Server) SetLimits(l Limits) {
+	cur := s.limits.Load()
+	if l.MaxTransferThreads <= 0 {
+		l.MaxTransferThreads = cur.MaxTransferThreads
+	}
+	if l.MaxMovers <= 0 {
+		l.MaxMovers = cur.MaxMovers
+	}
+	s.limits.Store(&l)
 }
 
 // Serve accepts connections on ln until Close is called, then returns nil.
@@ -227,9 +258,9 @@ func isTemporary(err error) bool {
 // refuses a connection when the active count already exceeds
 // dfs.datanode.max.transfer.threads.
 func (s *Server) accept(c net.Conn) {
-	if n := int(s.active.Load()); n > s.cfg.MaxTransferThreads {
+	if n, limit := int(s.active.Load()), s.limits.Load().MaxTransferThreads; n > limit {
 		s.log.Warn("xceiver: refusing connection", "peer", c.RemoteAddr().String(),
-			"err", "Xceiver count "+strconv.Itoa(n)+" exceeds the limit of concurrent xceivers: "+strconv.Itoa(s.cfg.MaxTransferThreads))
+			"err", "Xceiver count "+strconv.Itoa(n)+" exceeds the limit of concurrent xceivers: "+strconv.Itoa(limit))
 		c.Close()
 		return
 	}

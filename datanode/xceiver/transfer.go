@@ -56,7 +56,7 @@ func (s *Server) transfer(ctx context.Context, bpid string, b fsdataset.Block, t
 		return opErr(err, what, "opening the replica")
 	}
 	defer snd.close()
-	snd.throttle = s.cfg.TransferThrottler
+	snd.throttle = s.limits.Load().TransferThrottler
 	snd.useCache(dropBehind) // DataTransfer: drop-behind, the DataNode's read-ahead
 	if b.NumBytes <= 0 {
 		b.NumBytes = snd.end
@@ -240,7 +240,7 @@ func (x *xceiver) replaceBlock(req *replaceBlockReq) error {
 	s := x.s
 	bpid, b := blockOf(req.GetHeader().GetBlock())
 	if !s.acquireMover() {
-		msg := fmt.Sprintf("Not able to receive block %d from %s because threads quota=%d is exceeded.", b.ID, x.remote, s.cfg.MaxMovers)
+		msg := fmt.Sprintf("Not able to receive block %d from %s because threads quota=%d is exceeded.", b.ID, x.remote, s.limits.Load().MaxMovers)
 		s.log.Warn("xceiver: " + msg)
 		return x.sendResponse(datatransfer.ErrorResponse(hdfspb.Status_ERROR, msg))
 	}

@@ -359,3 +359,23 @@ func TestClientReadsAndWritesFollowTheirBandwidth(t *testing.T) {
 		t.Errorf("600,000 bytes read in %v at 1 MB/s", took)
 	}
 }
+
+// A reconfiguration changes the mover limit for the moves that start
+// afterwards; a zero count keeps the limit in force.
+func TestSetLimitsChangesMoverQuota(t *testing.T) {
+	s := New(Config{MaxMovers: 2}, nil, nil)
+	if l := s.Limits(); l.MaxMovers != 2 || l.MaxTransferThreads != DefaultMaxTransferThreads {
+		t.Fatalf("initial limits %+v", l)
+	}
+	s.SetLimits(Limits{MaxMovers: 1})
+	if !s.acquireMover() || s.acquireMover() {
+		t.Fatal("a second mover was let in under a limit of 1")
+	}
+	s.SetLimits(Limits{MaxMovers: 3, MaxTransferThreads: 0})
+	if !s.acquireMover() || !s.acquireMover() || s.acquireMover() {
+		t.Fatal("the raised limit of 3 was not applied")
+	}
+	if l := s.Limits(); l.MaxTransferThreads != DefaultMaxTransferThreads {
+		t.Fatalf("a zero count changed the limit: %+v", l)
+	}
+}

@@ -42,7 +42,7 @@ func (x *xceiver) writeBlock(req *writeBlockReq) error {
 	bpid, b := blockOf(req.GetHeader().GetBaseHeader().GetBlock())
 	st := req.GetStage()
 	w := &write{x: x, req: req, bpid: bpid, b: b, stage: st,
-		client: req.GetHeader().GetClientName(), targets: req.GetTargets(), throttle: x.s.cfg.WriteThrottler}
+		client: req.GetHeader().GetClientName(), targets: req.GetTargets(), throttle: x.s.limits.Load().WriteThrottler}
 	w.isDatanode = w.client == ""
 	w.cache = cacheBehind{sync: x.s.cfg.SyncBehindWrites, drop: x.s.cfg.DropCacheBehindWrites}
 	if cs := req.GetCachingStrategy(); cs != nil && cs.DropBehind != nil { // the client's choice wins
