@@ -113,32 +113,27 @@ func (d *Daemon) startReconfiguration() error {
 		r.mu.Unlock()
 		return ioErr("Another reconfiguration task is running.")
 	}
-	r.running = true
+	prevStart := r.start
+	r.running, r.start = true, d.now()
 	r.mu.Unlock()
-	done := func(start, end time.Time, changes []dnipc.ReconfigChange) {
+	fail := func(err error) error { // no task after all: the last one's status stands
 		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.running = false
-		if !start.IsZero() {
-			r.start, r.end, r.changes = start, end, changes
-		}
+		r.running, r.start = false, prevStart
+		r.mu.Unlock()
+		return err
 	}
 	next, err := d.reload()
 	if err != nil {
-		done(time.Time{}, time.Time{}, nil)
-		return ioErr("reconfiguration: reading the configuration: " + err.Error())
+		return fail(ioErr("reconfiguration: reading the configuration: " + err.Error()))
 	}
-	start := d.now()
-	r.mu.Lock()
-	r.start = start
-	r.mu.Unlock()
 	if !d.goBg(func() {
 		d.log.Info("Starting reconfiguration task.")
 		changes := d.reconfigure(next)
-		done(start, d.now(), changes)
+		r.mu.Lock()
+		r.running, r.end, r.changes = false, d.now(), changes
+		r.mu.Unlock()
 	}) {
-		done(time.Time{}, time.Time{}, nil)
-		return ioErr("The server is stopped.")
+		return fail(ioErr("The server is stopped."))
 	}
 	return nil
 }

@@ -135,3 +135,23 @@ func TestReconfigureRunningDataNode(t *testing.T) {
 		}
 	}
 }
+
+// A configuration that cannot be read fails the start itself and leaves
+// no task behind.
+func TestReconfigureWithUnreadableConfiguration(t *testing.T) {
+	useFakeData(t)
+	nn := startFakeNameNode(t)
+	c, cfg := testConfig(t, nn.addr(), tempDirs(t, 1)...)
+	d := startDaemonWith(t, c, cfg, Options{Reload: func() (*conf.Conf, error) {
+		return nil, errors.New("hdfs-site.xml: XML syntax error on line 3")
+	}})
+	s := &ipcServer{d: d.Daemon}
+	err := s.StartReconfiguration(context.Background())
+	var re *hadooprpc.RemoteError
+	if !errors.As(err, &re) || re.Message != "reconfiguration: reading the configuration: hdfs-site.xml: XML syntax error on line 3" {
+		t.Fatalf("start: %v", err)
+	}
+	if st, _ := s.ReconfigurationStatus(context.Background()); !st.Start.IsZero() {
+		t.Fatalf("a task was left behind: %+v", st)
+	}
+}
