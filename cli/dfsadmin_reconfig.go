@@ -10,7 +10,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/datanode/dnipc"
 	"github.com/hdfsd/hdfsd/hdfsclient"
-	"github.com/hdfsd/hdfsd/namenode/storage"
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
@@ -137,11 +137,11 @@ func reconfigStatusText(st dnipc.ReconfigStatus, loc *time.Location) string {
 	if st.Start.IsZero() {
 		return "no task was found.\n"
 	}
-	s := "started at " + storage.JavaDate(st.Start.In(loc))
+	s := "started at " + javafmt.Date(st.Start.In(loc))
 	if st.End.IsZero() {
 		return s + " and is still running.\n"
 	}
-	s += " and finished at " + storage.JavaDate(st.End.In(loc)) + ".\n"
+	s += " and finished at " + javafmt.Date(st.End.In(loc)) + ".\n"
 	for _, c := range st.Changes {
 		newVal := c.New
 		if !c.NewSet {

@@ -14,7 +14,6 @@ import (
 	"github.com/hdfsd/hdfsd/conf"
 	"github.com/hdfsd/hdfsd/hdfsclient"
 	"github.com/hdfsd/hdfsd/internal/javafmt"
-	"github.com/hdfsd/hdfsd/namenode/storage"
 )
 
 // report is -report: cluster totals, block counters, then the DataNodes
@@ -169,10 +168,10 @@ func datanodeReport(d hdfsclient.DatanodeInfo, n conf.Network, loc *time.Locatio
 	b.WriteString("Cache Used%: " + percent(usedPercent(d.CacheUsed, d.CacheCapacity)) + "\n")
 	b.WriteString("Cache Remaining%: " + percent(remainingPercent(cacheRemaining, d.CacheCapacity)) + "\n")
 	fmt.Fprintf(&b, "Xceivers: %d\n", d.XceiverCount)
-	b.WriteString("Last contact: " + storage.JavaDate(time.UnixMilli(d.LastUpdateMillis).In(loc)) + "\n")
+	b.WriteString("Last contact: " + javafmt.Date(time.UnixMilli(d.LastUpdateMillis).In(loc)) + "\n")
 	last := "Never"
 	if d.LastBlockReportMillis != 0 {
-		last = storage.JavaDate(time.UnixMilli(d.LastBlockReportMillis).In(loc))
+		last = javafmt.Date(time.UnixMilli(d.LastBlockReportMillis).In(loc))
 	}
 	b.WriteString("Last Block Report: " + last + "\n")
 	fmt.Fprintf(&b, "Num of Blocks: %d\n", d.NumBlocks)

@@ -1,11 +1,26 @@
-// Package javafmt formats numbers the way Hadoop's Java tools print them,
-// where Go's formatting differs.
+// Package javafmt formats numbers and dates the way Hadoop's Java tools
+// print them, where Go's formatting differs.
 package javafmt
 
 import (
 	"strconv"
 	"strings"
+	"time"
 )
+
+// Date formats t as java.util.Date.toString does in t's zone:
+// "Mon Nov 23 10:53:40 UTC 2026". A zone without an abbreviation prints
+// as Java's "GMT+05:30".
+func Date(t time.Time) string {
+	zone, _ := t.Zone()
+	if zone == "" || zone[0] == '+' || zone[0] == '-' {
+		zone = "GMT" + t.Format("-07:00")
+		if zone == "GMT+00:00" {
+			zone = "GMT"
+		}
+	}
+	return t.Format("Mon Jan 02 15:04:05 ") + zone + t.Format(" 2006")
+}
 
 // ByteDesc is StringUtils.byteDesc: a size with a binary prefix and two
 // decimals ("1.50 MB"), exact multiples without decimals ("2 MB"), small

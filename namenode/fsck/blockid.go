@@ -3,6 +3,8 @@ package fsck
 import (
 	"regexp"
 	"strconv"
+
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 )
 
 // blockFile is Hadoop's metaOrBlockFilePattern: a block file or its
@@ -25,7 +27,7 @@ func parseBlockID(s string) int64 {
 
 // blockIDs is fsck -blockId: the header, then one section per block.
 func (r *run) blockIDs() {
-	r.println("FSCK started by " + r.user() + " from " + r.req.Remote + " at " + javaDate(r.start))
+	r.println("FSCK started by " + r.user() + " from " + r.req.Remote + " at " + javafmt.Date(r.start))
 	for _, blk := range r.o.BlockIDs {
 		if !containsBlk(blk) {
 			r.println("Incorrect blockId format: " + blk)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 )
 
 // The last-line words DFSck looks for to pick its exit code.
@@ -104,11 +106,11 @@ func (r *run) user() string { return r.req.User + " (auth:SIMPLE)" }
 // ended is the footer line's "FSCK ended at ... in N milliseconds".
 func (r *run) ended() string {
 	now := r.req.Now()
-	return "FSCK ended at " + javaDate(now) + " in " + strconv.FormatInt(now.Sub(r.start).Milliseconds(), 10) + " milliseconds"
+	return "FSCK ended at " + javafmt.Date(now) + " in " + strconv.FormatInt(now.Sub(r.start).Milliseconds(), 10) + " milliseconds"
 }
 
 func (r *run) fsck() {
-	r.println("FSCK started by " + r.user() + " from " + r.req.Remote + " for path " + r.o.Path + " at " + javaDate(r.start))
+	r.println("FSCK started by " + r.user() + " from " + r.req.Remote + " for path " + r.o.Path + " at " + javafmt.Date(r.start))
 	err := r.check()
 	if err != nil && r.sink.err == nil {
 		r.println(r.ended())

@@ -5,7 +5,6 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // javaFloat formats f as Java's Float.toString: plain decimals with at
@@ -44,26 +43,6 @@ func javaFloat(f float32) string {
 // percent is Java's (float)(n*100)/(float)total.
 func percent(n, total int64) string {
 	return javaFloat(float32(n*100) / float32(total))
-}
-
-// javaDate formats t as java.util.Date.toString in t's location.
-func javaDate(t time.Time) string {
-	zone, off := t.Zone()
-	if zone == "" || zone[0] == '+' || zone[0] == '-' {
-		sign := '+'
-		if off < 0 {
-			sign, off = '-', -off
-		}
-		zone = "GMT" + string(sign) + twoDigits(off/3600) + ":" + twoDigits(off%3600/60)
-	}
-	return t.Format("Mon Jan 02 15:04:05 ") + zone + t.Format(" 2006")
-}
-
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
 }
 
 // JavaAddress formats a remote IP as Java's InetAddress.toString does for

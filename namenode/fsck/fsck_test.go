@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 )
 
 func TestJavaFloatFormatsAsFloatToString(t *testing.T) {
@@ -32,10 +34,10 @@ func TestJavaFloatFormatsAsFloatToString(t *testing.T) {
 
 func TestJavaDateAndAddress(t *testing.T) {
 	d := time.Date(2026, 11, 3, 9, 4, 5, 0, time.UTC)
-	if got := javaDate(d); got != "Tue Nov 03 09:04:05 UTC 2026" {
+	if got := javafmt.Date(d); got != "Tue Nov 03 09:04:05 UTC 2026" {
 		t.Errorf("javaDate = %q", got)
 	}
-	if got := javaDate(d.In(time.FixedZone("", 5*3600+1800))); got != "Tue Nov 03 14:34:05 GMT+05:30 2026" {
+	if got := javafmt.Date(d.In(time.FixedZone("", 5*3600+1800))); got != "Tue Nov 03 14:34:05 GMT+05:30 2026" {
 		t.Errorf("javaDate in an unnamed zone = %q", got)
 	}
 	if got := JavaAddress(net.ParseIP("::1")); got != "/0:0:0:0:0:0:0:1" {

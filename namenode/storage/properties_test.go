@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 )
 
 // A VERSION file is read with java.util.Properties.load; these are the
@@ -131,15 +133,15 @@ func TestKeyOrderOfEachJVM(t *testing.T) {
 }
 
 func TestJavaDateIsDateToString(t *testing.T) {
-	if got := JavaDate(fixedClock()); got != "Mon Nov 23 10:53:40 UTC 2026" {
+	if got := javafmt.Date(fixedClock()); got != "Mon Nov 23 10:53:40 UTC 2026" {
 		t.Errorf("UTC: %q", got)
 	}
 	ist := time.Date(2026, 1, 5, 9, 7, 3, 0, time.FixedZone("", 5*3600+1800))
-	if got := JavaDate(ist); got != "Mon Jan 05 09:07:03 GMT+05:30 2026" {
+	if got := javafmt.Date(ist); got != "Mon Jan 05 09:07:03 GMT+05:30 2026" {
 		t.Errorf("unnamed zone: %q", got)
 	}
 	if la, err := time.LoadLocation("America/Los_Angeles"); err == nil {
-		if got := JavaDate(time.Date(2015, 8, 21, 11, 23, 35, 0, la)); got != "Fri Aug 21 11:23:35 PDT 2015" {
+		if got := javafmt.Date(time.Date(2015, 8, 21, 11, 23, 35, 0, la)); got != "Fri Aug 21 11:23:35 PDT 2015" {
 			t.Errorf("Los Angeles: %q", got)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+
+	"github.com/hdfsd/hdfsd/internal/javafmt"
 )
 
 // KeyOrder is the order in which a JVM's Properties.store writes the keys.
@@ -74,7 +76,7 @@ func hashtableIndex(key string) int32 { return (javaHash(key) & 0x7fffffff) % 11
 // lines, escaped for ISO-8859-1 with \uXXXX for anything else.
 func StoreProperties(p *Properties, o KeyOrder, now time.Time) []byte {
 	var b strings.Builder
-	b.WriteString("#" + JavaDate(now) + "\n")
+	b.WriteString("#" + javafmt.Date(now) + "\n")
 	for _, k := range p.OrderedKeys(o) {
 		v, _ := p.Get(k)
 		escapeTo(&b, k, true)
@@ -115,18 +117,4 @@ func escapeTo(b *strings.Builder, s string, isKey bool) {
 			b.WriteByte(byte(u))
 		}
 	}
-}
-
-// JavaDate formats t as java.util.Date.toString does in t's zone:
-// "Mon Nov 23 10:53:40 UTC 2026". A zone without an abbreviation prints
-// as Java's "GMT+05:30".
-func JavaDate(t time.Time) string {
-	zone, _ := t.Zone()
-	if zone == "" || zone[0] == '+' || zone[0] == '-' {
-		zone = "GMT" + t.Format("-07:00")
-		if zone == "GMT+00:00" {
-			zone = "GMT"
-		}
-	}
-	return t.Format("Mon Jan 02 15:04:05 ") + zone + t.Format(" 2006")
 }
