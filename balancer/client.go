@@ -14,6 +14,7 @@ import (
 	"github.com/hdfsd/hdfsd/datatransfer"
 	"github.com/hdfsd/hdfsd/hadooprpc"
 	"github.com/hdfsd/hdfsd/hdfsclient"
+	"github.com/hdfsd/hdfsd/internal/ctxsleep"
 	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/blocks/blockpb"
@@ -150,16 +151,9 @@ func (c *connector) complete(ctx context.Context, last *hdfspb.ExtendedBlockProt
 
 // keepLease renews the lease on IDPath until ctx ends.
 func (c *connector) keepLease(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			_ = c.client(ctx, "renewLease", &hdfspb.RenewLeaseRequestProto{ClientName: proto.String(c.name)}, new(hdfspb.RenewLeaseResponseProto))
-		}
-	}
+	ctxsleep.Every(ctx, every, func() {
+		_ = c.client(ctx, "renewLease", &hdfspb.RenewLeaseRequestProto{ClientName: proto.String(c.name)}, new(hdfspb.RenewLeaseResponseProto))
+	})
 }
 
 // release closes and deletes IDPath.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hdfsd/hdfsd/conf"
+	"github.com/hdfsd/hdfsd/internal/ctxsleep"
 	"github.com/hdfsd/hdfsd/namenode/blockmgmt"
 	"github.com/hdfsd/hdfsd/namenode/blocks"
 	"github.com/hdfsd/hdfsd/namenode/namespace"
@@ -229,16 +230,7 @@ func everyTick(ctx context.Context, d, def time.Duration, fn func()) {
 	if d <= 0 {
 		d = def
 	}
-	t := time.NewTicker(d)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			fn()
-		}
-	}
+	ctxsleep.Every(ctx, d, fn)
 }
 
 // checkSafeMode gives safe mode the manager's counts; when startup safe

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hdfsd/hdfsd/datatransfer"
 	"github.com/hdfsd/hdfsd/hadooprpc"
+	"github.com/hdfsd/hdfsd/internal/ctxsleep"
 	"github.com/hdfsd/hdfsd/protos/hdfspb"
 )
 
@@ -135,18 +136,11 @@ func (w *Writer) readAcks(p *pipe, done chan struct{}) {
 // renewLease renews the lease until Close (LeaseRenewer).
 func (w *Writer) renewLease(ctx context.Context) {
 	defer close(w.renewDone)
-	t := time.NewTicker(w.opts.RenewInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := w.nn.renewLease(ctx); err != nil && ctx.Err() == nil {
-				w.log.Warn("dfswriter: renewing the lease", "client", w.nn.client, "err", err)
-			}
+	ctxsleep.Every(ctx, w.opts.RenewInterval, func() {
+		if err := w.nn.renewLease(ctx); err != nil && ctx.Err() == nil {
+			w.log.Warn("dfswriter: renewing the lease", "client", w.nn.client, "err", err)
 		}
-	}
+	})
 }
 
 func (w *Writer) stopRenewal() {
